@@ -1,0 +1,25 @@
+# dlrepro: every experiment of the five write-ups, one dependency graph, one report.
+#   snakemake --cores N                                  the report at homework scale
+#   snakemake --cores N --configfile config/quick.yaml   the same graph at tiny scale
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/functions.smk"
+include: "workflow/rules/claims.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        rules.render_html.output.html,
+        rules.render_pdf.output.pdf,

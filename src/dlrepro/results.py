@@ -1,0 +1,149 @@
+"""The results contract: what one experiment run writes, and how it is written.
+
+Every run writes ``metrics.json`` (and ``history.csv`` where there is a curve) into its own
+folder. Writes go to a temporary file beside the target and are renamed over it, so a run that is
+killed never leaves a half-written file that a later run could trust.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+STATUS_OK = "ok"
+STATUS_DIVERGED = "diverged"
+
+#: Keys every ``metrics.json`` has, in this order.
+RECORD_KEYS = ("experiment", "run", "params", "seed", "status", "metrics", "data", "provenance")
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the whole new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A fresh name in the target's folder (so the rename stays on one file system), created
+    # with open(): unlike mkstemp, it gets the permissions the umask allows.
+    tmp_name = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp_name, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def to_json_safe(value: Any) -> Any:
+    """Strict JSON has no NaN or infinity: non-finite floats become ``None``.
+
+    Numpy scalars and arrays become plain Python numbers and lists.
+    """
+    if isinstance(value, dict):
+        return {str(key): to_json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_safe(item) for item in value]
+    if hasattr(value, "tolist"):  # numpy scalars and arrays, torch tensors
+        return to_json_safe(value.tolist())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def write_json(path: str | os.PathLike, obj: Any) -> None:
+    text = json.dumps(to_json_safe(obj), indent=2, allow_nan=False, ensure_ascii=False)
+    atomic_write_text(path, text + "\n")
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def write_history(path: str | os.PathLike, history: pd.DataFrame) -> None:
+    atomic_write_text(path, history.to_csv(index=False, float_format="%.17g"))
+
+
+def read_history(path: str | os.PathLike) -> pd.DataFrame:
+    return pd.read_csv(path)
+
+
+def is_diverged(values: Any) -> bool:
+    """True when any number in ``values`` (scalar, sequence, array) is NaN or infinite."""
+    if isinstance(values, pd.DataFrame):
+        values = values.select_dtypes("number").to_numpy()
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    if isinstance(values, dict):
+        return any(is_diverged(item) for item in values.values())
+    if isinstance(values, (list, tuple)):
+        return any(is_diverged(item) for item in values)
+    return isinstance(values, float) and not math.isfinite(values)
+
+
+@dataclass
+class RunResult:
+    """What an experiment function returns for one run: named scalars and an optional curve."""
+
+    metrics: dict[str, Any]
+    history: pd.DataFrame | None = None
+    data: dict[str, Any] = field(
+        default_factory=lambda: {"name": "none", "source": "analytic function", "stand_in": False}
+    )
+
+    @property
+    def status(self) -> str:
+        diverged = is_diverged(self.metrics) or (
+            self.history is not None and is_diverged(self.history)
+        )
+        return STATUS_DIVERGED if diverged else STATUS_OK
+
+
+def run_record(
+    *,
+    experiment: str,
+    run: str,
+    params: dict[str, Any],
+    seed: int | None,
+    result: RunResult,
+    provenance: dict[str, Any],
+) -> dict[str, Any]:
+    """The ``metrics.json`` document of one run."""
+    return {
+        "experiment": experiment,
+        "run": run,
+        "params": params,
+        "seed": seed,
+        "status": result.status,
+        "metrics": result.metrics,
+        "data": result.data,
+        "provenance": provenance,
+    }
+
+
+def save_run(
+    record: dict[str, Any],
+    metrics_path: str | os.PathLike,
+    history: pd.DataFrame | None = None,
+    history_path: str | os.PathLike | None = None,
+) -> None:
+    """Write a run's history first and its metrics last: metrics.json marks a finished run."""
+    if history_path is not None:
+        if history is None:
+            raise ValueError(f"{record['experiment']}/{record['run']}: no history to write")
+        write_history(history_path, history)
+    write_json(metrics_path, record)

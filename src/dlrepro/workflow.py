@@ -1,0 +1,141 @@
+"""The glue between a Snakemake job and the library, used by the thin scripts in workflow/scripts.
+
+A script hands over the ``snakemake`` object and a function that does the work; this module
+sets up the job's log and threads, times the work, and writes the results contract.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from dlrepro.provenance import Stopwatch, provenance
+from dlrepro.results import RunResult, read_json, run_record, save_run, write_json
+
+log = logging.getLogger("dlrepro")
+
+
+def _log_uncaught(kind, value, traceback) -> None:
+    """An exception that ends a job goes to the job's log too, where Snakemake points users."""
+    log.critical("the job failed", exc_info=(kind, value, traceback))
+    sys.__excepthook__(kind, value, traceback)
+
+
+def start_job(snakemake: Any) -> logging.Logger:
+    """Send the library's log to the job's log file and honour the rule's ``threads``."""
+    handler = logging.FileHandler(snakemake.log[0], mode="w")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    sys.excepthook = _log_uncaught
+    try:
+        import torch
+
+        torch.set_num_threads(max(1, int(snakemake.threads)))
+    except ImportError:
+        pass
+    log.info("rule %s, wildcards %s", snakemake.rule, dict(snakemake.wildcards))
+    return log
+
+
+def settings_of(snakemake: Any) -> dict[str, Any]:
+    """The rule's ``settings`` param (its experiment's config section) as a plain dict."""
+    return dict(snakemake.params.settings)
+
+
+def record_run(
+    snakemake: Any,
+    experiment: str,
+    compute: Callable[[dict[str, Any]], RunResult],
+    *,
+    seed: int | None = None,
+    device: str = "cpu",
+) -> dict[str, Any]:
+    """Run ``compute(settings)`` for one run folder and write its metrics.json (and history)."""
+    start_job(snakemake)
+    settings = settings_of(snakemake)
+    metrics_path = Path(snakemake.output.metrics)
+    with Stopwatch() as clock:
+        result = compute(settings)
+    params = {**settings, **dict(snakemake.wildcards)}
+    record = run_record(
+        experiment=experiment,
+        run=metrics_path.parent.name,
+        params=params,
+        seed=seed,
+        result=result,
+        provenance=provenance(clock, device=device, rule=snakemake.rule),
+    )
+    history_path = snakemake.output.get("history")
+    save_run(record, metrics_path, result.history, history_path)
+    log.info("%s/%s: %s in %.2f s", experiment, record["run"], record["status"], clock.seconds)
+    return record
+
+
+def summary_of_runs(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The part of every summary.json that describes its runs: data, status, time, place."""
+    records = list(records)
+    data = records[0]["data"] if records else {}
+    return {
+        "experiment": records[0]["experiment"] if records else None,
+        "data": data,
+        "runs": [
+            {
+                "run": record["run"],
+                "seed": record["seed"],
+                "status": record["status"],
+                "rule": record["provenance"].get("rule"),
+                "device": record["provenance"]["device"],
+                "runtime_seconds": record["provenance"]["runtime_seconds"],
+                **{
+                    key: record["provenance"][key]
+                    for key in ("slurm_job_id", "slurm_nodes")
+                    if key in record["provenance"]
+                },
+            }
+            for record in records
+        ],
+    }
+
+
+def write_summary(snakemake: Any, experiment_summary: dict[str, Any], records: list[dict]) -> None:
+    """summary.json: what describes the runs, then what the experiment measured."""
+    summary = {**summary_of_runs(records), **experiment_summary}
+    write_json(snakemake.output.summary, summary)
+    log.info("summary of %d runs written to %s", len(records), snakemake.output.summary)
+
+
+def record_figure(
+    snakemake: Any, script: str, draw: Callable[[], Any], *, stand_in: bool = False
+) -> None:
+    """Draw a figure, save it as SVG and write the provenance its caption shows in the report.
+
+    ``script`` is the calling script's ``__file__`` (Snakemake sets it to the real path).
+    """
+    from dlrepro.figures.style import save_figure
+
+    start_job(snakemake)
+    with Stopwatch() as clock:
+        fig = draw()
+    caption = Path(snakemake.params.caption).read_text(encoding="utf-8").strip()
+    meta = {
+        "rule": snakemake.rule,
+        "script": f"workflow/scripts/{Path(script).name}",
+        "params": {key: value for key, value in snakemake.params.items() if key != "caption"},
+        "inputs": len(list(snakemake.input)),
+        "caption": caption,
+        "stand_in": stand_in,
+        "device": "cpu",
+        "runtime_seconds": round(clock.seconds, 4),
+    }
+    save_figure(fig, snakemake.output.svg, snakemake.output.meta, meta)
+    log.info("figure %s drawn in %.2f s", snakemake.output.svg, clock.seconds)
+
+
+def read_records(paths: Iterable[str]) -> list[dict[str, Any]]:
+    return [read_json(path) for path in paths]

@@ -1,0 +1,54 @@
+# The report: one data file (report-data.json) rendered to HTML and to PDF.
+from pathlib import Path
+
+FIGURES = [
+    rules.opt_f1f2_figure_objective.output,
+    rules.opt_f1f2_figure_trajectories.output,
+    rules.sgd_mean_figure_error.output,
+]
+TEMPLATES = sorted(str(path) for path in Path("templates").rglob("*") if path.is_file())
+
+
+rule report_data:
+    input:
+        claims=rules.evaluate_claims.output.claims,
+        figure_meta=[figure.meta for figure in FIGURES],
+        figure_svg=[figure.svg for figure in FIGURES],
+        **SUMMARIES,
+    output:
+        data="results/report/report-data.json",
+    params:
+        config=config,
+        configfiles=[str(path) for path in workflow.configfiles],
+    log:
+        "logs/report/report_data.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/report_data.py"
+
+
+rule render_html:
+    input:
+        data=rules.report_data.output.data,
+        figures=rules.report_data.input.figure_svg,
+        templates=TEMPLATES,
+    output:
+        html="results/report/report.html",
+    params:
+        medium="screen",
+    log:
+        "logs/report/render_html.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/render_report.py"
+
+
+use rule render_html as render_pdf with:
+    output:
+        pdf="results/report/report.pdf",
+    params:
+        medium="print",
+    log:
+        "logs/report/render_pdf.log",

@@ -1,0 +1,21 @@
+"""Gather summaries, claims, figures and run facts into report-data.json."""
+from dlrepro.report.collect import build_report_data
+from dlrepro.results import write_json
+from dlrepro.workflow import start_job
+
+start_job(snakemake)
+summaries = {
+    name: path
+    for name, path in snakemake.input.items()
+    if name not in ("claims", "figure_meta", "figure_svg")
+}
+write_json(
+    snakemake.output.data,
+    build_report_data(
+        config=snakemake.params.config,
+        configfiles=snakemake.params.configfiles,
+        summary_paths=summaries,
+        claims_path=snakemake.input.claims,
+        figure_meta_paths=list(snakemake.input.figure_meta),
+    ),
+)
