@@ -122,12 +122,12 @@ def record_figure(
     start_job(snakemake)
     with Stopwatch() as clock:
         fig = draw()
-    caption = Path(snakemake.params.caption).read_text(encoding="utf-8").strip()
+    caption = Path(snakemake.input.caption).read_text(encoding="utf-8").strip()
     meta = {
         "rule": snakemake.rule,
         "script": f"workflow/scripts/{Path(script).name}",
-        "params": {key: value for key, value in snakemake.params.items() if key != "caption"},
-        "inputs": len(list(snakemake.input)),
+        "params": dict(snakemake.params.items()),
+        "inputs": len(snakemake.input.get("metrics", [])),
         "caption": caption,
         "stand_in": stand_in,
         "device": "cpu",

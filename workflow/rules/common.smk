@@ -1,6 +1,10 @@
 # Shared helpers: what every area's rules need to know about config and the results layout.
 import yaml
 
+from dlrepro.config import check_consistency
+
+check_consistency(config)
+
 CLAIMS_FILE = "config/claims.yaml"
 # One software environment for every rule; `--software-deployment-method conda` builds it.
 ENVIRONMENT = "../../environment.yml"

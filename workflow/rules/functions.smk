@@ -45,6 +45,7 @@ rule opt_f1f2_figure_objective:
     input:
         metrics=rules.opt_f1f2_summary.input.metrics,
         histories=rules.opt_f1f2_summary.input.histories,
+        caption="workflow/report/opt_f1f2_objective.rst",
     output:
         svg=report(
             "results/figures/opt_f1f2_objective.svg",
@@ -54,7 +55,6 @@ rule opt_f1f2_figure_objective:
         meta="results/figures/opt_f1f2_objective.json",
     params:
         plot="objective_curves",
-        caption=workflow.source_path("../report/opt_f1f2_objective.rst"),
     log:
         "logs/figures/opt_f1f2_objective.log",
     conda:
@@ -64,6 +64,10 @@ rule opt_f1f2_figure_objective:
 
 
 use rule opt_f1f2_figure_objective as opt_f1f2_figure_trajectories with:
+    input:
+        metrics=rules.opt_f1f2_summary.input.metrics,
+        histories=rules.opt_f1f2_summary.input.histories,
+        caption="workflow/report/opt_f1f2_trajectories.rst",
     output:
         svg=report(
             "results/figures/opt_f1f2_trajectories.svg",
@@ -73,7 +77,6 @@ use rule opt_f1f2_figure_objective as opt_f1f2_figure_trajectories with:
         meta="results/figures/opt_f1f2_trajectories.json",
     params:
         plot="trajectories",
-        caption=workflow.source_path("../report/opt_f1f2_trajectories.rst"),
     log:
         "logs/figures/opt_f1f2_trajectories.log",
 
@@ -121,6 +124,7 @@ rule sgd_mean_figure_error:
     input:
         metrics=rules.sgd_mean_summary.input.metrics,
         histories=expand(rules.sgd_mean_run.output.history, **SGD_MEAN_RUNS),
+        caption="workflow/report/sgd_mean_error.rst",
     output:
         svg=report(
             "results/figures/sgd_mean_error.svg",
@@ -129,7 +133,6 @@ rule sgd_mean_figure_error:
         ),
         meta="results/figures/sgd_mean_error.json",
     params:
-        caption=workflow.source_path("../report/sgd_mean_error.rst"),
     log:
         "logs/figures/sgd_mean_error.log",
     conda:

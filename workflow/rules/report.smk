@@ -1,4 +1,5 @@
 # The report: one data file (report-data.json) rendered to HTML and to PDF.
+import os
 from pathlib import Path
 
 FIGURES = [
@@ -19,7 +20,7 @@ rule report_data:
         data="results/report/report-data.json",
     params:
         config=config,
-        configfiles=[str(path) for path in workflow.configfiles],
+        configfiles=[os.path.relpath(path) for path in workflow.configfiles],
     log:
         "logs/report/report_data.log",
     conda:

@@ -1,0 +1,202 @@
+"""The workflow end to end on config/quick.yaml, each run in a temporary copy of the project."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from dlrepro.report.sections import SECTIONS
+from dlrepro.results import RECORD_KEYS
+
+pytestmark = pytest.mark.workflow
+
+PROJECT_FILES = ("Snakefile", "workflow", "config", "templates", "profiles", "environment.yml")
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+QUICK = ("--cores", "2", "--configfile", "config/quick.yaml")
+
+
+def copy_project(root: Path, target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([SNAKEMAKE, *QUICK, *args], cwd=workdir, capture_output=True,
+                            text=True, stdin=subprocess.DEVNULL)
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stderr[-4000:]}")
+    return result
+
+
+def planned_jobs(workdir: Path, *args: str) -> set[str]:
+    """The rules a dry run would execute."""
+    output = snakemake(workdir, "--dry-run", *args).stdout
+    if "Nothing to be done" in output:
+        return set()
+    table = output.split("Job stats:", 1)[1].split("total", 1)[0]
+    return {line.split()[0] for line in table.splitlines()[3:] if line.strip()}
+
+
+def metrics_without_provenance(workdir: Path) -> dict[str, dict]:
+    runs = {}
+    for path in sorted((workdir / "results").glob("*/*/metrics.json")):
+        record = json.loads(path.read_text())
+        record.pop("provenance")
+        runs[str(path.relative_to(workdir))] = record
+    return runs
+
+
+def flatten_outline(items):
+    for item in items:
+        if isinstance(item, list):
+            yield from flatten_outline(item)
+        else:
+            yield item
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory, project_root) -> Path:
+    workdir = copy_project(project_root, tmp_path_factory.mktemp("quick"))
+    snakemake(workdir)
+    return workdir
+
+
+def test_report_files_are_made(quick_run):
+    report = quick_run / "results" / "report"
+    for name in ("report.html", "report.pdf", "report-data.json"):
+        assert (report / name).stat().st_size > 0
+
+
+def test_report_data_has_the_contracted_shape(quick_run):
+    data = json.loads((quick_run / "results" / "report" / "report-data.json").read_text())
+    assert set(data) == {"run", "experiments", "claims", "figures"}
+    for key in ("config", "commit", "versions", "hardware", "runtimes"):
+        assert key in data["run"]
+    final = data["experiments"]["opt_f1f2"]["final_objective"]
+    assert set(final) == {"f1", "f2"}
+    assert set(final["f1"]) == set(final["f2"]) == {"gd", "momentum", "rmsprop", "adam"}
+    assert data["experiments"]["opt_f1f2"]["iterations"] == 2000
+    assert {claim["verdict"] for claim in data["claims"]} <= {
+        "reproduced", "refuted", "not comparable"}
+    for figure in data["figures"].values():
+        assert (quick_run / figure["path"]).is_file()
+        assert figure["rule"] and figure["caption"]
+
+
+def test_every_run_follows_the_results_contract(quick_run):
+    paths = list((quick_run / "results").glob("*/*/metrics.json"))
+    assert len(paths) == 8 + 2 * 2  # opt_f1f2: 2 functions x 4 optimisers; sgd_mean: 2 lrs x 2 seeds
+    for path in paths:
+        record = json.loads(path.read_text())
+        assert tuple(record) == RECORD_KEYS
+        assert record["status"] == "ok"
+        assert record["provenance"]["runtime_seconds"] >= 0
+        assert (path.parent / "history.csv").is_file()
+    for experiment in ("opt_f1f2", "sgd_mean"):
+        assert (quick_run / "results" / experiment / "summary.json").is_file()
+
+
+def test_pdf_has_every_section(quick_run):
+    reader = PdfReader(quick_run / "results" / "report" / "report.pdf")
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    for heading in ("Claims and verdicts", "What ran, where, how long",
+                    *(section.title for section in SECTIONS)):
+        assert heading in text
+    outline = [item.title for item in flatten_outline(reader.outline)]
+    for section in SECTIONS:
+        assert section.title in outline
+
+
+def test_html_is_self_contained(quick_run):
+    html = (quick_run / "results" / "report" / "report.html").read_text()
+    references = re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', html)
+    references += re.findall(r"url\(\s*['\"]?([^'\")]+)", html)
+    assert references, "the report should have figures and links"
+    for reference in references:
+        assert reference.startswith(("data:", "#")), reference
+    assert "<script" not in html and "<link" not in html
+    for section in SECTIONS:
+        assert f'id="{section.experiment}"' in html
+    assert 'id="claims"' in html
+
+
+def test_changing_a_template_rerenders_only(quick_run, tmp_path):
+    workdir = tmp_path / "template-change"
+    shutil.copytree(quick_run, workdir, symlinks=True)
+    with open(workdir / "templates" / "report.css", "a") as css:
+        css.write("\nfigure { margin: 2rem 0; }\n")
+    assert planned_jobs(workdir) == {"render_html", "render_pdf", "all"}
+
+
+def test_changing_one_experiment_reruns_that_experiment_only(quick_run, tmp_path):
+    workdir = tmp_path / "config-change"
+    shutil.copytree(quick_run, workdir, symlinks=True)
+    quick = (workdir / "config" / "quick.yaml").read_text()
+    (workdir / "config" / "quick.yaml").write_text(
+        quick.replace("iterations: 400", "iterations: 300"))
+    assert planned_jobs(workdir) == {
+        "sgd_mean_run", "sgd_mean_summary", "sgd_mean_figure_error",
+        "evaluate_claims", "report_data", "render_html", "render_pdf", "all",
+    }
+
+
+def test_bad_config_is_refused_before_any_job(quick_run, tmp_path):
+    workdir = tmp_path / "bad-config"
+    shutil.copytree(quick_run, workdir, symlinks=True)
+    shutil.rmtree(workdir / "results" / "sgd_mean")
+    quick = (workdir / "config" / "quick.yaml").read_text()
+    (workdir / "config" / "quick.yaml").write_text(quick.replace("lrs: [0.01, 0.1]",
+                                                                 "lrs: [0.01, -0.1]"))
+    result = snakemake(workdir, check=False)
+    assert result.returncode != 0
+    assert "['sgd_mean']['lrs'][1]" in result.stderr + result.stdout
+    assert not (workdir / "results" / "sgd_mean").exists()
+    assert (workdir / "results" / "report" / "report.pdf").is_file()  # nothing lost
+
+
+def test_a_second_run_gives_the_same_metrics(quick_run, tmp_path, project_root):
+    workdir = copy_project(project_root, tmp_path / "again")
+    snakemake(workdir, "--until", "opt_f1f2_summary", "sgd_mean_summary")
+    assert metrics_without_provenance(workdir) == metrics_without_provenance(quick_run)
+
+
+def test_a_killed_run_resumes_without_trusting_partial_files(quick_run, tmp_path, project_root):
+    workdir = copy_project(project_root, tmp_path / "killed")
+    process = subprocess.Popen([SNAKEMAKE, "--cores", "1", "--configfile", "config/quick.yaml"],
+                               cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not list((workdir / "results").glob("*/*/metrics.json")):
+            assert process.poll() is None, "the run ended before it could be interrupted"
+            assert time.monotonic() < deadline, "no run finished in time"
+            time.sleep(0.05)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert not (workdir / "results" / "report" / "report.pdf").exists()
+
+    # A killed Snakemake leaves its lock; --unlock lifts it, and the default profile's
+    # rerun-incomplete reruns the jobs that were cut off.
+    snakemake(workdir, "--unlock")
+    snakemake(workdir)
+
+    assert (workdir / "results" / "report" / "report.pdf").is_file()
+    assert metrics_without_provenance(workdir) == metrics_without_provenance(quick_run)
+    assert planned_jobs(workdir) == set()

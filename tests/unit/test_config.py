@@ -1,0 +1,79 @@
+"""The configuration is refused before any job when a key is unknown, mistyped or out of range."""
+import copy
+
+import pytest
+import yaml
+from snakemake.utils import validate
+from snakemake_interface_common.exceptions import WorkflowError
+
+from dlrepro.config import ConfigError, check_consistency
+
+
+@pytest.fixture(scope="module")
+def schema(project_root):
+    return str(project_root / "workflow" / "schemas" / "config.schema.yaml")
+
+
+@pytest.fixture(scope="module")
+def homework(project_root):
+    return yaml.safe_load((project_root / "config" / "config.yaml").read_text())
+
+
+@pytest.mark.parametrize("name", ["config.yaml", "quick.yaml"])
+def test_shipped_configs_are_valid(project_root, schema, name):
+    config = yaml.safe_load((project_root / "config" / name).read_text())
+    validate(config, schema)
+    check_consistency(config)
+
+
+def refused(config, schema):
+    with pytest.raises(WorkflowError) as error:
+        validate(config, schema)
+    return str(error.value)
+
+
+def with_change(config, section, key, value):
+    changed = copy.deepcopy(config)
+    if section is None:
+        changed[key] = value
+    else:
+        changed[section][key] = value
+    return changed
+
+
+def test_unknown_top_level_key_is_named(homework, schema):
+    message = refused(with_change(homework, None, "opt_f1f3", {}), schema)
+    assert "'opt_f1f3' was unexpected" in message
+
+
+def test_unknown_nested_key_is_named(homework, schema):
+    message = refused(with_change(homework, "sgd_mean", "learning_rate", 0.1), schema)
+    assert "'learning_rate' was unexpected" in message
+
+
+def test_wrong_type_is_named(homework, schema):
+    message = refused(with_change(homework, "opt_f1f2", "iterations", "many"), schema)
+    assert "['opt_f1f2']['iterations']" in message and "not of type 'integer'" in message
+
+
+@pytest.mark.parametrize("value", [0, -1e-3])
+def test_non_positive_learning_rate_is_named(homework, schema, value):
+    message = refused(with_change(homework, "opt_f1f2", "lr", value), schema)
+    assert "['opt_f1f2']['lr']" in message
+
+
+def test_non_positive_learning_rate_in_a_list_is_named(homework, schema):
+    message = refused(with_change(homework, "sgd_mean", "lrs", [0.01, 0.0]), schema)
+    assert "['sgd_mean']['lrs'][1]" in message
+
+
+@pytest.mark.parametrize("section", ["opt_f1f2", "sgd_mean"])
+def test_non_positive_iteration_count_is_named(homework, schema, section):
+    message = refused(with_change(homework, section, "iterations", 0), schema)
+    assert f"['{section}']['iterations']" in message
+
+
+def test_relations_between_keys_are_checked(homework):
+    config = with_change(homework, "sgd_mean", "terminal_window", 5000)
+    with pytest.raises(ConfigError, match=r"sgd_mean.terminal_window = 5000 .* sgd_mean.iterations"):
+        check_consistency(config)
