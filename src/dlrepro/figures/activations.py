@@ -1,0 +1,38 @@
+"""Figure of ``activations``: the three functions and their autograd derivatives."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dlrepro.experiments.functions.activations import ACTIVATIONS
+from dlrepro.figures.style import new_figure
+
+COLOURS = {"leaky_relu": "#1f77b4", "softplus_3x": "#d62728", "log_exp_affine": "#2ca02c"}
+
+#: Legend labels in matplotlib mathtext.
+LABELS = {
+    "leaky_relu": "leaky ReLU",
+    "softplus_3x": r"$\ln(e^{3x} + 1)$",
+    "log_exp_affine": r"$\ln(e^{3x+1})$",
+}
+
+
+def functions_and_derivatives(history: pd.DataFrame):
+    """f (left) and f′ by autograd (right); dashed: the write-up's 3e^x/(e^{3x} + 1) beside the
+    autograd derivative of ln(e^{3x} + 1)."""
+    fig, (left, right) = new_figure(2)
+    x = history["x"]
+    for name in ACTIVATIONS:
+        colour = COLOURS[name]
+        left.plot(x, history[f"f_{name}"], color=colour, linewidth=1.2, label=LABELS[name])
+        right.plot(x, history[f"df_{name}"], color=colour, linewidth=1.2,
+                   label=LABELS[name])
+    right.plot(x, history["df_softplus_3x_written"], color=COLOURS["softplus_3x"],
+               linestyle="--", linewidth=1.2, label=r"$3e^{x}/(e^{3x} + 1)$ (write-up)")
+    left.set_title("f(x)")
+    right.set_title("f′(x): autograd solid, the write-up's dashed")
+    for ax in (left, right):
+        ax.set_xlabel("x")
+    left.legend(loc="upper left")
+    right.legend(loc="center right")
+    return fig
