@@ -14,6 +14,8 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/functions.smk"
+include: "workflow/rules/descent.smk"
+include: "workflow/rules/autograd.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/report.smk"
 

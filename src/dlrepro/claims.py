@@ -64,8 +64,11 @@ def _number(value: Any, claim_id: str) -> float:
 
 
 def fmt(value: float) -> str:
+    """4 significant digits; whole numbers in full (12,141 rather than 1.214e+04)."""
     if math.isnan(value):
         return "nan"
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
     return f"{value:.4g}"
 
 
@@ -78,7 +81,10 @@ def _compare(check: Mapping[str, Any], summary: Mapping[str, Any], claim_id: str
     if op == "greater":
         return left > right, f"{fmt(left)} > {fmt(right)}"
     tolerance = check.get("atol", 0.0) + check.get("rtol", 0.0) * abs(right)
-    return abs(left - right) <= tolerance, f"|{fmt(left)} − {fmt(right)}| ≤ {fmt(tolerance)}"
+    holds = abs(left - right) <= tolerance
+    if tolerance == 0:
+        return holds, f"{fmt(left)} {'=' if holds else '≠'} {fmt(right)}"
+    return holds, f"|{fmt(left)} − {fmt(right)}| ≤ {fmt(tolerance)}"
 
 
 def _argmin(check: Mapping[str, Any], summary: Mapping[str, Any], claim_id: str):

@@ -6,6 +6,7 @@ checks the relations between keys. Both run when the workflow is parsed, before 
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 
@@ -13,21 +14,34 @@ class ConfigError(ValueError):
     """A configuration that cannot run; the message names the keys."""
 
 
-def _at_most(config: dict[str, Any], section: str, key: str, limit_key: str) -> list[str]:
-    values = config.get(section, {})
-    if key in values and limit_key in values and values[key] > values[limit_key]:
-        return [
-            f"{section}.{key} = {values[key]} must not exceed "
-            f"{section}.{limit_key} = {values[limit_key]}"
-        ]
-    return []
+#: (key, relation, other key): each must hold where both keys are set.
+RELATIONS = (
+    ("opt_f1f2.phase_split", "<", "opt_f1f2.iterations"),
+    ("sgd_mean.early_iteration", "<=", "sgd_mean.iterations"),
+    ("sgd_mean.terminal_window", "<=", "sgd_mean.iterations"),
+    ("gd_abs32.tail_window", "<=", "gd_abs32.iterations"),
+    ("activations.x_min", "<", "activations.x_max"),
+    ("adam_escape.bisection.h_lower", "<", "adam_escape.bisection.h_upper"),
+)
+
+_OPERATORS = {"<": operator.lt, "<=": operator.le}
+_WORDS = {"<": "must be less than", "<=": "must not exceed"}
+
+
+def _value(config: dict[str, Any], dotted: str) -> Any:
+    node: Any = config
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
 
 
 def check_consistency(config: dict[str, Any]) -> None:
-    problems = [
-        *_at_most(config, "opt_f1f2", "phase_split", "iterations"),
-        *_at_most(config, "sgd_mean", "early_iteration", "iterations"),
-        *_at_most(config, "sgd_mean", "terminal_window", "iterations"),
-    ]
+    problems = []
+    for key, relation, other in RELATIONS:
+        value, limit = _value(config, key), _value(config, other)
+        if value is not None and limit is not None and not _OPERATORS[relation](value, limit):
+            problems.append(f"{key} = {value} {_WORDS[relation]} {other} = {limit}")
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))

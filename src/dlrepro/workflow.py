@@ -25,7 +25,10 @@ def _log_uncaught(kind, value, traceback) -> None:
 
 
 def start_job(snakemake: Any) -> logging.Logger:
-    """Send the library's log to the job's log file and honour the rule's ``threads``."""
+    """Send the library's log to the job's log file and honour the rule's ``threads``.
+
+    Call it after importing the experiment's module, so that torch is already loaded if used.
+    """
     handler = logging.FileHandler(snakemake.log[0], mode="w")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     root = logging.getLogger()
@@ -33,12 +36,8 @@ def start_job(snakemake: Any) -> logging.Logger:
     root.setLevel(logging.INFO)
     logging.captureWarnings(True)
     sys.excepthook = _log_uncaught
-    try:
-        import torch
-
-        torch.set_num_threads(max(1, int(snakemake.threads)))
-    except ImportError:
-        pass
+    if "torch" in sys.modules:  # only jobs that compute with torch pay for importing it
+        sys.modules["torch"].set_num_threads(max(1, int(snakemake.threads)))
     log.info("rule %s, wildcards %s", snakemake.rule, dict(snakemake.wildcards))
     return log
 
@@ -55,8 +54,13 @@ def record_run(
     *,
     seed: int | None = None,
     device: str = "cpu",
+    summarise: Callable[[RunResult, dict[str, Any]], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Run ``compute(settings)`` for one run folder and write its metrics.json (and history)."""
+    """Run ``compute(settings)`` for one run folder and write its metrics.json (and history).
+
+    An experiment that is a single run has nothing to aggregate: ``summarise(result, settings)``
+    then gives its summary.json in the same job.
+    """
     start_job(snakemake)
     settings = settings_of(snakemake)
     metrics_path = Path(snakemake.output.metrics)
@@ -74,6 +78,8 @@ def record_run(
     history_path = snakemake.output.get("history")
     save_run(record, metrics_path, result.history, history_path)
     log.info("%s/%s: %s in %.2f s", experiment, record["run"], record["status"], clock.seconds)
+    if summarise is not None:
+        write_summary(snakemake, summarise(result, settings), [record])
     return record
 
 
@@ -127,7 +133,7 @@ def record_figure(
         "rule": snakemake.rule,
         "script": f"workflow/scripts/{Path(script).name}",
         "params": dict(snakemake.params.items()),
-        "inputs": len(snakemake.input.get("metrics", [])),
+        "inputs": len(snakemake.input) - 1,  # the caption is not a result
         "caption": caption,
         "stand_in": stand_in,
         "device": "cpu",

@@ -75,5 +75,12 @@ def test_non_positive_iteration_count_is_named(homework, schema, section):
 
 def test_relations_between_keys_are_checked(homework):
     config = with_change(homework, "sgd_mean", "terminal_window", 5000)
-    with pytest.raises(ConfigError, match=r"sgd_mean.terminal_window = 5000 .* sgd_mean.iterations"):
+    with pytest.raises(ConfigError, match=r"sgd_mean.terminal_window = 5000 must not exceed sgd_mean.iterations = 1000"):
+        check_consistency(config)
+
+
+def test_nested_relations_are_checked(homework):
+    config = copy.deepcopy(homework)
+    config["adam_escape"]["bisection"]["h_lower"] = 0.5
+    with pytest.raises(ConfigError, match=r"adam_escape.bisection.h_lower = 0.5 must be less than"):
         check_consistency(config)

@@ -67,3 +67,10 @@ def test_summary_computes_each_x1_by_the_gd_step():
 def test_out_of_range_settings_are_named(change, name):
     with pytest.raises(ValueError, match=name):
         gd_onestep_max.summarise({**SETTINGS, **change})
+
+
+def test_run_records_every_step_of_the_family():
+    result = gd_onestep_max.run(SETTINGS)
+    assert list(result.history["x0"]) == list(SETTINGS["starts"])
+    assert result.metrics["max_abs_x1"] <= SETTINGS["landing_tolerance"]
+    assert result.status == "ok"

@@ -1,8 +1,16 @@
 # The write-ups' claims (config/claims.yaml), checked against every experiment's summary.
 
 SUMMARIES = {
-    "opt_f1f2": rules.opt_f1f2_summary.output.summary,
     "sgd_mean": rules.sgd_mean_summary.output.summary,
+    "opt_f1f2": rules.opt_f1f2_summary.output.summary,
+    "gd_plateau": rules.gd_plateau_summary.output.summary,
+    "gd_illcond": rules.gd_illcond_run.output.summary,
+    "gd_abs32": rules.gd_abs32_summary.output.summary,
+    "gd_onestep_max": rules.gd_onestep_max_run.output.summary,
+    "activations": rules.activations_run.output.summary,
+    "compgraph": rules.compgraph_run.output.summary,
+    "param_count": rules.param_count_run.output.summary,
+    "adam_escape": rules.adam_escape_run.output.summary,
 }
 
 

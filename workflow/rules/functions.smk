@@ -139,3 +139,39 @@ rule sgd_mean_figure_error:
         ENVIRONMENT
     script:
         "../scripts/sgd_mean_figures.py"
+
+
+rule adam_escape_run:
+    output:
+        metrics="results/adam_escape/main/metrics.json",
+        history="results/adam_escape/main/history.csv",
+        summary="results/adam_escape/summary.json",
+    params:
+        settings=experiment_settings("adam_escape"),
+    log:
+        "logs/adam_escape/main.log",
+    conda:
+        ENVIRONMENT
+    threads: 1
+    script:
+        "../scripts/adam_escape_run.py"
+
+
+rule adam_escape_figure_trajectories:
+    input:
+        history=rules.adam_escape_run.output.history,
+        summary=rules.adam_escape_run.output.summary,
+        caption="workflow/report/adam_escape_trajectories.rst",
+    output:
+        svg=report(
+            "results/figures/adam_escape_trajectories.svg",
+            caption="../report/adam_escape_trajectories.rst",
+            category="adam_escape",
+        ),
+        meta="results/figures/adam_escape_trajectories.json",
+    log:
+        "logs/figures/adam_escape_trajectories.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/adam_escape_figures.py"

@@ -6,6 +6,13 @@ FIGURES = [
     rules.opt_f1f2_figure_objective.output,
     rules.opt_f1f2_figure_trajectories.output,
     rules.sgd_mean_figure_error.output,
+    rules.gd_plateau_figure_trajectories.output,
+    rules.gd_illcond_figure_contours.output,
+    rules.gd_abs32_figure_trajectories.output,
+    rules.gd_abs32_figure_cobweb.output,
+    rules.gd_onestep_max_figure_step.output,
+    rules.activations_figure_derivatives.output,
+    rules.adam_escape_figure_trajectories.output,
 ]
 TEMPLATES = sorted(str(path) for path in Path("templates").rglob("*") if path.is_file())
 

@@ -20,6 +20,17 @@ SECTIONS = (
     Section("sgd_mean", "Constant-step SGD for the mean", "CS 7150 HW2 Q2"),
     Section("opt_f1f2", "GD, momentum, RMSProp and Adam on two rotated quadratics",
             "CS 7150 HW2 Q3"),
+    Section("gd_plateau", "Gradient descent on a plateau, an inflection and a minimum",
+            "CS 541 HW1 P3(a)"),
+    Section("gd_illcond", "Reading a quadratic's parameters off its GD trajectory",
+            "CS 541 HW1 P3(b)"),
+    Section("gd_abs32", "GD on (2/3)|x|^(3/2): a 2-cycle instead of convergence",
+            "CS 541 HW1 P3(c)"),
+    Section("gd_onestep_max", "One GD step onto a local maximum", "CS 541 HW1 P3(d)"),
+    Section("activations", "Three candidate activation functions", "CS5242 HW3 Q2"),
+    Section("compgraph", "A derivative through a computational graph", "CS5242 HW3 Q3"),
+    Section("param_count", "Counting the parameters of two classifiers", "CS5242 HW3 Q4"),
+    Section("adam_escape", "Escaping a local minimum: GD against Adam", "CS5242 HW3 Q5"),
 )
 
 

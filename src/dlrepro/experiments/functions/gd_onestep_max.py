@@ -16,6 +16,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pandas as pd
+
+from dlrepro.results import RunResult
+
 WRITE_UP_START = math.sqrt(3.0)
 WRITE_UP_LR = 0.25
 MINIMUM = math.sqrt(2.0)
@@ -72,3 +76,13 @@ def summarise(settings: dict[str, Any]) -> dict[str, Any]:
             "lr_from_formula": landing_lr(WRITE_UP_START),
         },
     }
+
+
+def run(settings: dict[str, Any]) -> RunResult:
+    """The run's record: every step of the family as a curve, the landing errors as metrics."""
+    summary = summarise(settings)
+    metrics = {
+        "max_abs_x1": summary["max_abs_x1"],
+        "write_up_abs_x1": summary["write_up_pair"]["abs_x1"],
+    }
+    return RunResult(metrics=metrics, history=pd.DataFrame(summary["family"]))

@@ -227,6 +227,11 @@ def _metrics_of(metrics_by_run: Mapping[RunKey, Mapping], key: RunKey) -> Mappin
     return metrics_by_run[key]
 
 
+def run_key(params: Mapping[str, Any]) -> RunKey:
+    """(start, lr, decayed) from a run's params as the workflow records them."""
+    return float(params["start"]), float(params["lr"]), params["kind"] == "decayed"
+
+
 def summarise(metrics_by_run: Mapping[RunKey, Mapping[str, Any]], settings: dict[str, Any]) -> dict:
     """The final-x table of the sweep, outcome counts, the schedule's runs and the lr bounds.
 

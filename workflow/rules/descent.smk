@@ -1,0 +1,218 @@
+# Gradient descent and what can go wrong with it (CS 541 HW1 P3): cheap, CPU only, no data set.
+
+
+def gd_plateau_runs():
+    """Run folder names: every start at every sweep lr, and the schedule's start at each of its
+    initial lrs both constant and decayed."""
+    settings = config["gd_plateau"]
+    runs = {
+        f"start{start:g}-lr{lr:g}-constant"
+        for start in settings["starts"]
+        for lr in settings["lrs"]
+    }
+    schedule = settings["schedule"]
+    runs |= {
+        f"start{schedule['start']:g}-lr{lr:g}-{kind}"
+        for lr in schedule["initial_lrs"]
+        for kind in ("constant", "decayed")
+    }
+    return sorted(runs)
+
+
+rule gd_plateau_run:
+    output:
+        metrics="results/gd_plateau/start{start}-lr{lr}-{kind}/metrics.json",
+        history="results/gd_plateau/start{start}-lr{lr}-{kind}/history.csv",
+    params:
+        settings=experiment_settings("gd_plateau"),
+    log:
+        "logs/gd_plateau/start{start}-lr{lr}-{kind}.log",
+    conda:
+        ENVIRONMENT
+    wildcard_constraints:
+        start=r"-?[0-9.e+-]+",
+        lr=r"[0-9.e+-]+",
+        kind="constant|decayed",
+    script:
+        "../scripts/gd_plateau_run.py"
+
+
+rule gd_plateau_summary:
+    input:
+        metrics=expand("results/gd_plateau/{run}/metrics.json", run=gd_plateau_runs()),
+    output:
+        summary="results/gd_plateau/summary.json",
+    params:
+        settings=experiment_settings("gd_plateau"),
+    log:
+        "logs/gd_plateau/summary.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/gd_plateau_summary.py"
+
+
+rule gd_plateau_figure_trajectories:
+    input:
+        metrics=rules.gd_plateau_summary.input.metrics,
+        histories=expand("results/gd_plateau/{run}/history.csv", run=gd_plateau_runs()),
+        caption="workflow/report/gd_plateau_trajectories.rst",
+    output:
+        svg=report(
+            "results/figures/gd_plateau_trajectories.svg",
+            caption="../report/gd_plateau_trajectories.rst",
+            category="gd_plateau",
+        ),
+        meta="results/figures/gd_plateau_trajectories.json",
+    log:
+        "logs/figures/gd_plateau_trajectories.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/gd_plateau_figures.py"
+
+
+rule gd_illcond_run:
+    input:
+        trajectory=lambda wildcards: config["gd_illcond"]["trajectory_file"] or [],
+    output:
+        metrics="results/gd_illcond/main/metrics.json",
+        history="results/gd_illcond/main/history.csv",
+        summary="results/gd_illcond/summary.json",
+    params:
+        settings=experiment_settings("gd_illcond"),
+    log:
+        "logs/gd_illcond/main.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/gd_illcond_run.py"
+
+
+rule gd_illcond_figure_contours:
+    input:
+        history=rules.gd_illcond_run.output.history,
+        summary=rules.gd_illcond_run.output.summary,
+        caption="workflow/report/gd_illcond_contours.rst",
+    output:
+        svg=report(
+            "results/figures/gd_illcond_contours.svg",
+            caption="../report/gd_illcond_contours.rst",
+            category="gd_illcond",
+        ),
+        meta="results/figures/gd_illcond_contours.json",
+    log:
+        "logs/figures/gd_illcond_contours.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/gd_illcond_figures.py"
+
+
+GD_ABS32_RUNS = dict(lr=[lr_label(lr) for lr in config["gd_abs32"]["lrs"]])
+
+
+rule gd_abs32_run:
+    output:
+        metrics="results/gd_abs32/lr{lr}/metrics.json",
+        history="results/gd_abs32/lr{lr}/history.csv",
+    params:
+        settings=experiment_settings("gd_abs32", grid=("lrs",)),
+    log:
+        "logs/gd_abs32/lr{lr}.log",
+    conda:
+        ENVIRONMENT
+    wildcard_constraints:
+        lr=r"[0-9.e+-]+",
+    script:
+        "../scripts/gd_abs32_run.py"
+
+
+rule gd_abs32_summary:
+    input:
+        metrics=expand(rules.gd_abs32_run.output.metrics, **GD_ABS32_RUNS),
+        histories=expand(rules.gd_abs32_run.output.history, **GD_ABS32_RUNS),
+    output:
+        summary="results/gd_abs32/summary.json",
+    params:
+        settings=experiment_settings("gd_abs32"),
+    log:
+        "logs/gd_abs32/summary.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/gd_abs32_summary.py"
+
+
+rule gd_abs32_figure_trajectories:
+    input:
+        metrics=rules.gd_abs32_summary.input.metrics,
+        histories=rules.gd_abs32_summary.input.histories,
+        caption="workflow/report/gd_abs32_trajectories.rst",
+    output:
+        svg=report(
+            "results/figures/gd_abs32_trajectories.svg",
+            caption="../report/gd_abs32_trajectories.rst",
+            category="gd_abs32",
+        ),
+        meta="results/figures/gd_abs32_trajectories.json",
+    params:
+        plot="trajectories",
+    log:
+        "logs/figures/gd_abs32_trajectories.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/gd_abs32_figures.py"
+
+
+use rule gd_abs32_figure_trajectories as gd_abs32_figure_cobweb with:
+    input:
+        metrics=rules.gd_abs32_summary.input.metrics,
+        histories=rules.gd_abs32_summary.input.histories,
+        caption="workflow/report/gd_abs32_cobweb.rst",
+    output:
+        svg=report(
+            "results/figures/gd_abs32_cobweb.svg",
+            caption="../report/gd_abs32_cobweb.rst",
+            category="gd_abs32",
+        ),
+        meta="results/figures/gd_abs32_cobweb.json",
+    params:
+        plot="cobweb",
+    log:
+        "logs/figures/gd_abs32_cobweb.log",
+
+
+rule gd_onestep_max_run:
+    output:
+        metrics="results/gd_onestep_max/main/metrics.json",
+        history="results/gd_onestep_max/main/history.csv",
+        summary="results/gd_onestep_max/summary.json",
+    params:
+        settings=experiment_settings("gd_onestep_max"),
+    log:
+        "logs/gd_onestep_max/main.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/gd_onestep_max_run.py"
+
+
+rule gd_onestep_max_figure_step:
+    input:
+        summary=rules.gd_onestep_max_run.output.summary,
+        caption="workflow/report/gd_onestep_max_step.rst",
+    output:
+        svg=report(
+            "results/figures/gd_onestep_max_step.svg",
+            caption="../report/gd_onestep_max_step.rst",
+            category="gd_onestep_max",
+        ),
+        meta="results/figures/gd_onestep_max_step.json",
+    log:
+        "logs/figures/gd_onestep_max_step.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/gd_onestep_max_figures.py"

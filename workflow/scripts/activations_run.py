@@ -1,0 +1,10 @@
+"""f and f' by autograd for the three candidate activations: one run and its summary."""
+from dlrepro.experiments.functions import activations
+from dlrepro.workflow import record_run
+
+record_run(
+    snakemake,
+    "activations",
+    activations.run,
+    summarise=lambda result, settings: activations.summarise(result.history, settings),
+)

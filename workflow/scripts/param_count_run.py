@@ -1,0 +1,10 @@
+"""Parameter counts of real torch.nn classifiers, with and without biases."""
+from dlrepro.experiments.functions import param_count
+from dlrepro.workflow import record_run
+
+record_run(
+    snakemake,
+    "param_count",
+    param_count.run,
+    summarise=lambda result, settings: param_count.summarise(result.metrics, settings),
+)
