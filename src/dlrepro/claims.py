@@ -8,6 +8,7 @@ experiment's ``summary.json`` written as lists of keys (``[final_objective, f1, 
 ``argmin``               the key of the smallest value in a mapping equals ``expected``
 ``tiers``                every value of an earlier group of keys is smaller than every value of
                          a later one (``expected`` lists the groups, best first)
+``is_true``              the value at ``value`` is the boolean true
 ``all_of``               every check in ``checks`` holds
 
 The verdict is ``reproduced`` when the check holds and ``refuted`` when it does not. A claim
@@ -76,15 +77,18 @@ def _compare(check: Mapping[str, Any], summary: Mapping[str, Any], claim_id: str
     left = _number(resolve(summary, check["left"], claim_id), claim_id)
     right = _number(resolve(summary, check["right"], claim_id), claim_id)
     op = check["op"]
+    # ``measured`` states the relation that was found, which is the claimed one only if it holds.
     if op == "less":
-        return left < right, f"{fmt(left)} < {fmt(right)}"
+        holds = left < right
+        return holds, f"{fmt(left)} {'<' if holds else '≥'} {fmt(right)}"
     if op == "greater":
-        return left > right, f"{fmt(left)} > {fmt(right)}"
+        holds = left > right
+        return holds, f"{fmt(left)} {'>' if holds else '≤'} {fmt(right)}"
     tolerance = check.get("atol", 0.0) + check.get("rtol", 0.0) * abs(right)
     holds = abs(left - right) <= tolerance
     if tolerance == 0:
         return holds, f"{fmt(left)} {'=' if holds else '≠'} {fmt(right)}"
-    return holds, f"|{fmt(left)} − {fmt(right)}| ≤ {fmt(tolerance)}"
+    return holds, f"|{fmt(left)} − {fmt(right)}| {'≤' if holds else '>'} {fmt(tolerance)}"
 
 
 def _argmin(check: Mapping[str, Any], summary: Mapping[str, Any], claim_id: str):
@@ -117,12 +121,20 @@ def _tiers(check: Mapping[str, Any], summary: Mapping[str, Any], claim_id: str):
     return holds, measured
 
 
+def _is_true(check: Mapping[str, Any], summary: Mapping[str, Any], claim_id: str):
+    value = resolve(summary, check["value"], claim_id)
+    if not isinstance(value, bool):
+        raise ClaimError(f"claim {claim_id!r}: expected true or false, found {value!r}")
+    return value, f"{'/'.join(map(str, check['value']))} is {str(value).lower()}"
+
+
 CHECKS = {
     "less": _compare,
     "greater": _compare,
     "close": _compare,
     "argmin": _argmin,
     "tiers": _tiers,
+    "is_true": _is_true,
 }
 
 

@@ -82,17 +82,20 @@ def read_history(path: str | os.PathLike) -> pd.DataFrame:
     return pd.read_csv(path)
 
 
-def is_diverged(values: Any) -> bool:
-    """True when any number in ``values`` (scalar, sequence, array) is NaN or infinite."""
+def is_diverged(values: Any, *, nan: bool = True) -> bool:
+    """True when any number in ``values`` (scalar, sequence, array) is infinite, or NaN when
+    ``nan`` is set."""
     if isinstance(values, pd.DataFrame):
         values = values.select_dtypes("number").to_numpy()
     if hasattr(values, "tolist"):
         values = values.tolist()
     if isinstance(values, dict):
-        return any(is_diverged(item) for item in values.values())
+        return any(is_diverged(item, nan=nan) for item in values.values())
     if isinstance(values, (list, tuple)):
-        return any(is_diverged(item) for item in values)
-    return isinstance(values, float) and not math.isfinite(values)
+        return any(is_diverged(item, nan=nan) for item in values)
+    if not isinstance(values, float):
+        return False
+    return math.isinf(values) or (nan and math.isnan(values))
 
 
 @dataclass
@@ -107,8 +110,13 @@ class RunResult:
 
     @property
     def status(self) -> str:
+        """``diverged`` when a metric is NaN or infinite, or the curve reaches infinity.
+
+        A NaN in the history alone does not count: curves use it for "not applicable"
+        (a column that some rows do not have).
+        """
         diverged = is_diverged(self.metrics) or (
-            self.history is not None and is_diverged(self.history)
+            self.history is not None and is_diverged(self.history, nan=False)
         )
         return STATUS_DIVERGED if diverged else STATUS_OK
 

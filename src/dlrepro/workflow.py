@@ -47,6 +47,33 @@ def settings_of(snakemake: Any) -> dict[str, Any]:
     return dict(snakemake.params.settings)
 
 
+def _save(
+    snakemake: Any,
+    experiment: str,
+    compute: Callable[[], RunResult],
+    *,
+    params: dict[str, Any],
+    metrics_path: str,
+    history_path: str | None,
+    seed: int | None,
+    device: str,
+) -> tuple[dict[str, Any], RunResult]:
+    """Time ``compute()``, then write the run's history and metrics.json."""
+    with Stopwatch() as clock:
+        result = compute()
+    record = run_record(
+        experiment=experiment,
+        run=Path(metrics_path).parent.name,
+        params=params,
+        seed=seed,
+        result=result,
+        provenance=provenance(clock, device=device, rule=snakemake.rule),
+    )
+    save_run(record, metrics_path, result.history, history_path)
+    log.info("%s/%s: %s in %.2f s", experiment, record["run"], record["status"], clock.seconds)
+    return record, result
+
+
 def record_run(
     snakemake: Any,
     experiment: str,
@@ -63,24 +90,51 @@ def record_run(
     """
     start_job(snakemake)
     settings = settings_of(snakemake)
-    metrics_path = Path(snakemake.output.metrics)
-    with Stopwatch() as clock:
-        result = compute(settings)
-    params = {**settings, **dict(snakemake.wildcards)}
-    record = run_record(
-        experiment=experiment,
-        run=metrics_path.parent.name,
-        params=params,
+    record, result = _save(
+        snakemake,
+        experiment,
+        lambda: compute(settings),
+        params={**settings, **dict(snakemake.wildcards)},
+        metrics_path=snakemake.output.metrics,
+        history_path=snakemake.output.get("history"),
         seed=seed,
-        result=result,
-        provenance=provenance(clock, device=device, rule=snakemake.rule),
+        device=device,
     )
-    history_path = snakemake.output.get("history")
-    save_run(record, metrics_path, result.history, history_path)
-    log.info("%s/%s: %s in %.2f s", experiment, record["run"], record["status"], clock.seconds)
     if summarise is not None:
         write_summary(snakemake, summarise(result, settings), [record])
     return record
+
+
+def record_runs(
+    snakemake: Any,
+    experiment: str,
+    compute: Callable[[dict[str, Any], dict[str, Any]], RunResult],
+    *,
+    device: str = "cpu",
+) -> list[dict[str, Any]]:
+    """Several runs of a cheap sweep in one job, each in its own run folder.
+
+    ``snakemake.params.runs`` lists each run's own parameters, in the order of the rule's
+    ``metrics`` and ``history`` outputs; ``compute(settings, run_params)`` makes one run. A job
+    per run would spend far longer starting Python than computing.
+    """
+    start_job(snakemake)
+    settings = settings_of(snakemake)
+    return [
+        _save(
+            snakemake,
+            experiment,
+            lambda run=run: compute(settings, run),
+            params={**settings, **run},
+            metrics_path=metrics_path,
+            history_path=history_path,
+            seed=None,
+            device=device,
+        )[0]
+        for run, metrics_path, history_path in zip(
+            snakemake.params.runs, snakemake.output.metrics, snakemake.output.history, strict=True
+        )
+    ]
 
 
 def summary_of_runs(records: Iterable[dict[str, Any]]) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def copy_project(root: Path, target: Path) -> Path:
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([SNAKEMAKE, *QUICK, *args], cwd=workdir, capture_output=True,
+    result = subprocess.run([SNAKEMAKE, *args, *QUICK], cwd=workdir, capture_output=True,
                             text=True, stdin=subprocess.DEVNULL)
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stderr[-4000:]}")
@@ -100,16 +100,29 @@ def test_report_data_has_the_contracted_shape(quick_run):
 
 
 def test_every_run_follows_the_results_contract(quick_run):
-    paths = list((quick_run / "results").glob("*/*/metrics.json"))
-    assert len(paths) == 8 + 2 * 2  # opt_f1f2: 2 functions x 4 optimisers; sgd_mean: 2 lrs x 2 seeds
-    for path in paths:
-        record = json.loads(path.read_text())
-        assert tuple(record) == RECORD_KEYS
-        assert record["status"] == "ok"
-        assert record["provenance"]["runtime_seconds"] >= 0
-        assert (path.parent / "history.csv").is_file()
-    for experiment in ("opt_f1f2", "sgd_mean"):
-        assert (quick_run / "results" / experiment / "summary.json").is_file()
+    data = json.loads((quick_run / "results" / "report" / "report-data.json").read_text())
+    assert set(data["experiments"]) == {section.experiment for section in SECTIONS}
+    folders = {path.parent for path in (quick_run / "results").glob("*/*/metrics.json")}
+    listed = set()
+    for experiment, summary in data["experiments"].items():
+        for run in summary["runs"]:
+            folder = quick_run / "results" / experiment / run["run"]
+            listed.add(folder)
+            record = json.loads((folder / "metrics.json").read_text())
+            assert tuple(record) == RECORD_KEYS
+            assert record["status"] == run["status"] in ("ok", "diverged")
+            assert record["provenance"]["runtime_seconds"] >= 0
+    assert listed == folders  # every run folder is in a summary, and every listed run exists
+    sgd_mean = data["run"]["config"]["sgd_mean"]
+    assert len(data["experiments"]["sgd_mean"]["runs"]) == len(sgd_mean["lrs"]) * len(
+        sgd_mean["seeds"])
+
+
+def test_diverging_runs_are_results_not_crashes(quick_run):
+    summary = json.loads((quick_run / "results" / "gd_plateau" / "summary.json").read_text())
+    diverged = {run["run"] for run in summary["runs"] if run["status"] == "diverged"}
+    assert "start-3-lr10-constant" in diverged and "start10-lr1-constant" in diverged
+    assert all("-lr1-" in run or "-lr10-" in run for run in diverged)
 
 
 def test_pdf_has_every_section(quick_run):
@@ -172,7 +185,7 @@ def test_bad_config_is_refused_before_any_job(quick_run, tmp_path):
 
 def test_a_second_run_gives_the_same_metrics(quick_run, tmp_path, project_root):
     workdir = copy_project(project_root, tmp_path / "again")
-    snakemake(workdir, "--until", "opt_f1f2_summary", "sgd_mean_summary")
+    snakemake(workdir, "--until", "evaluate_claims")
     assert metrics_without_provenance(workdir) == metrics_without_provenance(quick_run)
 
 
@@ -200,3 +213,17 @@ def test_a_killed_run_resumes_without_trusting_partial_files(quick_run, tmp_path
     assert (workdir / "results" / "report" / "report.pdf").is_file()
     assert metrics_without_provenance(workdir) == metrics_without_provenance(quick_run)
     assert planned_jobs(workdir) == set()
+
+
+def test_a_bad_trajectory_file_is_refused_with_file_and_line(quick_run, tmp_path):
+    workdir = tmp_path / "bad-trajectory"
+    shutil.copytree(quick_run, workdir, symlinks=True)
+    (workdir / "trajectory.txt").write_text("1.0 -3.0\n0.5 -2.9\nabc -2.8\n")
+    quick = (workdir / "config" / "quick.yaml").read_text()
+    (workdir / "config" / "quick.yaml").write_text(
+        quick.replace("trajectory_file: null", "trajectory_file: trajectory.txt"))
+    result = snakemake(workdir, "results/gd_illcond/summary.json", check=False)
+    assert result.returncode != 0
+    log = (workdir / "logs" / "gd_illcond" / "main.log").read_text()
+    assert "trajectory.txt, line 3" in log
+    assert (workdir / "results" / "opt_f1f2" / "summary.json").is_file()  # nothing else lost

@@ -16,6 +16,7 @@ SUMMARY = {
     "final": {"f1": {"gd": 0.05, "momentum": 3e-5, "adam": 5e-4}, "f2": {"gd": 0.05}},
     "error": {"small": 0.12, "large": 0.002},
     "diverged_metric": None,
+    "flags": {"alternates": True, "stays": False},
 }
 
 
@@ -33,6 +34,8 @@ def claim(check, **fields):
     ({"op": "close", "left": ["error", "small"], "right": 0.1, "atol": 0.05}, REPRODUCED),
     ({"op": "argmin", "values": ["final", "f1"], "expected": "momentum"}, REPRODUCED),
     ({"op": "argmin", "values": ["final", "f1"], "expected": "gd"}, REFUTED),
+    ({"op": "is_true", "value": ["flags", "alternates"]}, REPRODUCED),
+    ({"op": "is_true", "value": ["flags", "stays"]}, REFUTED),
 ])
 def test_checks_give_the_verdict(check, verdict):
     assert evaluate(claim(check), SUMMARY)["verdict"] == verdict
@@ -98,3 +101,15 @@ def test_shipped_claims_file_is_valid(project_root):
     claims = yaml.safe_load((project_root / "config" / "claims.yaml").read_text())
     validate(claims, str(project_root / "workflow" / "schemas" / "claims.schema.yaml"))
     assert len({c["id"] for c in claims}) == len(claims)
+
+
+def test_true_check_refuses_a_number():
+    with pytest.raises(ClaimError, match="expected true or false"):
+        evaluate(claim({"op": "is_true", "value": ["error", "small"]}), SUMMARY)
+
+
+def test_measured_text_states_the_relation_found():
+    failed = evaluate(claim({"op": "less", "left": ["error", "small"], "right": 0.01}), SUMMARY)
+    assert failed["measured"] == "0.12 ≥ 0.01"
+    far = {"op": "close", "left": ["error", "small"], "right": 0.1, "rtol": 0.1}
+    assert evaluate(claim(far), SUMMARY)["measured"] == "|0.12 − 0.1| > 0.01"

@@ -84,3 +84,20 @@ def test_nested_relations_are_checked(homework):
     config["adam_escape"]["bisection"]["h_lower"] = 0.5
     with pytest.raises(ConfigError, match=r"adam_escape.bisection.h_lower = 0.5 must be less than"):
         check_consistency(config)
+
+
+@pytest.mark.parametrize("section,key,value,where", [
+    ("gd_plateau", "lrs", [], "['gd_plateau']['lrs']"),
+    ("gd_plateau", "tolerance", -1e-3, "['gd_plateau']['tolerance']"),
+    ("gd_abs32", "zero_tolerance", -1.0, "['gd_abs32']['zero_tolerance']"),
+    ("gd_abs32", "lrs", [], "['gd_abs32']['lrs']"),
+    ("gd_onestep_max", "starts", [1.0], "['gd_onestep_max']['starts'][0]"),
+])
+def test_out_of_range_function_settings_are_named(homework, schema, section, key, value, where):
+    assert where in refused(with_change(homework, section, key, value), schema)
+
+
+def test_negative_bisection_tolerance_is_named(homework, schema):
+    config = copy.deepcopy(homework)
+    config["adam_escape"]["bisection"]["tolerance"] = -1e-9
+    assert "['adam_escape']['bisection']['tolerance']" in refused(config, schema)

@@ -61,8 +61,11 @@ def test_json_has_no_nan_or_numpy_types(tmp_path):
 def test_run_status_is_diverged_when_any_number_is_not_finite():
     finite = RunResult(metrics={"loss": 1.0}, history=pd.DataFrame({"loss": [3.0, 1.0]}))
     blown_metric = RunResult(metrics={"loss": math.inf})
-    blown_curve = RunResult(metrics={"loss": 1.0}, history=pd.DataFrame({"loss": [1.0, np.nan]}))
+    blown_curve = RunResult(metrics={"loss": 1.0}, history=pd.DataFrame({"loss": [1.0, np.inf]}))
+    not_applicable = RunResult(metrics={"loss": 1.0},
+                               history=pd.DataFrame({"loss": [2.0, 1.0], "level": [np.nan, 1.0]}))
     assert finite.status == STATUS_OK
+    assert not_applicable.status == STATUS_OK
     assert blown_metric.status == STATUS_DIVERGED
     assert blown_curve.status == STATUS_DIVERGED
 

@@ -2,44 +2,45 @@
 
 
 def gd_plateau_runs():
-    """Run folder names: every start at every sweep lr, and the schedule's start at each of its
-    initial lrs both constant and decayed."""
+    """Each run's own parameters: every start at every sweep lr, and the schedule's start at
+    each of its initial lrs, both constant and decayed."""
     settings = config["gd_plateau"]
-    runs = {
-        f"start{start:g}-lr{lr:g}-constant"
+    schedule = settings["schedule"]
+    runs = [
+        {"start": start, "lr": lr, "kind": "constant"}
         for start in settings["starts"]
         for lr in settings["lrs"]
-    }
-    schedule = settings["schedule"]
-    runs |= {
-        f"start{schedule['start']:g}-lr{lr:g}-{kind}"
+    ]
+    runs += [
+        {"start": schedule["start"], "lr": lr, "kind": kind}
         for lr in schedule["initial_lrs"]
         for kind in ("constant", "decayed")
-    }
-    return sorted(runs)
+    ]
+    unique = {f"start{run['start']:g}-lr{run['lr']:g}-{run['kind']}": run for run in runs}
+    return [{"name": name, **run} for name, run in sorted(unique.items())]
 
 
-rule gd_plateau_run:
+GD_PLATEAU_RUNS = gd_plateau_runs()
+
+
+rule gd_plateau_runs:
     output:
-        metrics="results/gd_plateau/start{start}-lr{lr}-{kind}/metrics.json",
-        history="results/gd_plateau/start{start}-lr{lr}-{kind}/history.csv",
+        metrics=[f"results/gd_plateau/{run['name']}/metrics.json" for run in GD_PLATEAU_RUNS],
+        history=[f"results/gd_plateau/{run['name']}/history.csv" for run in GD_PLATEAU_RUNS],
     params:
         settings=experiment_settings("gd_plateau"),
+        runs=GD_PLATEAU_RUNS,
     log:
-        "logs/gd_plateau/start{start}-lr{lr}-{kind}.log",
+        "logs/gd_plateau/runs.log",
     conda:
         ENVIRONMENT
-    wildcard_constraints:
-        start=r"-?[0-9.e+-]+",
-        lr=r"[0-9.e+-]+",
-        kind="constant|decayed",
     script:
-        "../scripts/gd_plateau_run.py"
+        "../scripts/gd_plateau_runs.py"
 
 
 rule gd_plateau_summary:
     input:
-        metrics=expand("results/gd_plateau/{run}/metrics.json", run=gd_plateau_runs()),
+        metrics=rules.gd_plateau_runs.output.metrics,
     output:
         summary="results/gd_plateau/summary.json",
     params:
@@ -54,8 +55,8 @@ rule gd_plateau_summary:
 
 rule gd_plateau_figure_trajectories:
     input:
-        metrics=rules.gd_plateau_summary.input.metrics,
-        histories=expand("results/gd_plateau/{run}/history.csv", run=gd_plateau_runs()),
+        metrics=rules.gd_plateau_runs.output.metrics,
+        histories=rules.gd_plateau_runs.output.history,
         caption="workflow/report/gd_plateau_trajectories.rst",
     output:
         svg=report(

@@ -25,14 +25,17 @@ def functions_and_derivatives(history: pd.DataFrame):
     for name in ACTIVATIONS:
         colour = COLOURS[name]
         left.plot(x, history[f"f_{name}"], color=colour, linewidth=1.2, label=LABELS[name])
-        right.plot(x, history[f"df_{name}"], color=colour, linewidth=1.2,
-                   label=LABELS[name])
+        right.plot(x, history[f"df_{name}"], color=colour, linewidth=1.2)
     right.plot(x, history["df_softplus_3x_written"], color=COLOURS["softplus_3x"],
-               linestyle="--", linewidth=1.2, label=r"$3e^{x}/(e^{3x} + 1)$ (write-up)")
+               linestyle="--", linewidth=1.2,
+               label=r"write-up: $3e^{x}/(e^{3x} + 1)$")
     left.set_title("f(x)")
     right.set_title("f′(x): autograd solid, the write-up's dashed")
+    right.set_ylim(-0.15, 3.6)
     for ax in (left, right):
         ax.set_xlabel("x")
+    # Colours are named once, on the left; the right legend names only the dashed curve and
+    # sits in the band above f′ = 3 that the raised y limit leaves free of curves.
     left.legend(loc="upper left")
-    right.legend(loc="center right")
+    right.legend(handles=right.get_lines()[-1:], loc="upper left", bbox_to_anchor=(0.0, 1.0))
     return fig

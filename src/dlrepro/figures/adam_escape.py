@@ -22,7 +22,8 @@ def trajectories(history: pd.DataFrame, summary: dict[str, Any], gd_steps: int =
         orbit = rows.sort_values("step").head(gd_steps + 1)
         fate = "caught" if summary["gd_by_h"][f"{h:g}"]["trapped"] else "escapes"
         left.plot(orbit["step"], orbit["w"], color=colour, marker="o", markersize=2.5,
-                  linewidth=1.0, label=f"h = {h:g} ({fate})")
+                  linewidth=1.0, label=f"h = {h:g} ({fate})", zorder=3 - len(left.lines) * 0.01,
+                  linestyle="-" if len(left.lines) % 2 == 0 else (0, (4, 2)))
     left.axhline(1.0, color="0.4", linestyle=":", linewidth=0.8)
     left.set_xlabel("step")
     left.set_ylabel("w")
@@ -34,18 +35,22 @@ def trajectories(history: pd.DataFrame, summary: dict[str, Any], gd_steps: int =
     adam = history[history["optimiser"] == "adam"]
     first, last = entry + adam_window[0], entry + adam_window[1]
     for (h, rows), colour, role in zip(adam.groupby("h"), (COLOURS["adam"], COLOURS["momentum"]),
-                                       ("h_max: escapes", "h_no_escape: turns back")):
+                                       ("escapes", "turns back")):
         orbit = rows[(rows["step"] >= first) & (rows["step"] <= last)]
         right.plot(orbit["step"], (orbit["w"] - 1.0) / lr, color=colour, marker="o",
-                   markersize=2.5, linewidth=1.0, label=f"h = {h:.10g} ({role})")
+                   markersize=2.5, linewidth=1.0, label=f"h = {h:.10f}: {role}")
     h_max = summary["h_max"]
     for edge, name in ((h_max, "crest 1 + h"), (2 * h_max, "edge 1 + 2h")):
         right.axhline(edge / lr, color="0.4", linestyle=":", linewidth=0.8)
         right.annotate(name, (first, edge / lr), textcoords="offset points", xytext=(2, 2),
                        fontsize=7)
-    right.set_ylim(-2.0, 2 * h_max / lr + 2.0)
+    right.axvline(entry, color="0.4", linestyle="--", linewidth=0.8)
+    top = 2 * h_max / lr + 2.5
+    right.annotate("first step\npast w = 1", (entry, top), textcoords="offset points",
+                   xytext=(-3, -4), ha="right", va="top", fontsize=7)
+    right.set_ylim(-3.2, top)
     right.set_xlabel("step")
     right.set_ylabel("(w − 1) / lr")
     right.set_title(f"Adam, lr {lr:g}, ε = {summary['adam']['eps']:g}")
-    right.legend(loc="center right", fontsize=7)
+    right.legend(loc="lower right", fontsize=7)
     return fig

@@ -15,7 +15,7 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e
 def one_step(summary: dict[str, Any], x_limit: float = 2.6):
     """Left: f with the step x0 → x1 = 0 of every family member with |x0| ≤ x_limit.
     Right: lr = 1/(4x0² − 8) against |x0|, the family marked and the write-up's pair circled."""
-    fig, (left, right) = new_figure(2, figsize=(7.0, 3.4))
+    fig, (left, right) = new_figure(2, figsize=(7.0, 2.9))
     x = np.linspace(-x_limit - 0.2, x_limit + 0.2, 801)
     left.plot(x, objective(x), color="k", linewidth=1.2, label="f(x) = x⁴ − 4x²")
     shown = [member for member in summary["family"] if abs(member["x0"]) <= x_limit]

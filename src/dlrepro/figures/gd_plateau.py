@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from dlrepro.experiments.functions.gd_plateau import MINIMUM, RunKey, objective
+from dlrepro.experiments.functions.gd_plateau import INFLECTION, MINIMUM, PLATEAU, RunKey, objective
 from dlrepro.figures.style import COLOURS, new_figure
 
 CONSTANT_COLOURS = (COLOURS["gd"], COLOURS["momentum"])
@@ -23,16 +23,30 @@ def marked_iterations(count: int) -> np.ndarray:
     return np.unique(np.concatenate([[0], spread, [count - 1]]))
 
 
-def _draw_run(ax, history: pd.DataFrame, colour: str, label: str, marker: str) -> None:
+def _draw_run(ax, history: pd.DataFrame, colour: str, label: str, marker: str,
+              linewidth: float = 0.6, alpha: float = 0.9) -> None:
     rows = history.iloc[marked_iterations(len(history))]
     shown = rows[np.isfinite(rows["x"]) & rows["x"].between(*X_RANGE)]
     final_x = history["x"].iloc[-1]
     ending = f"ends at {final_x:.5g}" if np.isfinite(final_x) else "diverges"
     ax.plot(shown["x"], shown["objective"], color=colour, marker=marker, markersize=3,
-            linewidth=0.5, alpha=0.8, label=f"{label}: {ending}")
+            linewidth=linewidth, alpha=alpha, label=f"{label}: {ending}")
     if np.isfinite(final_x) and X_RANGE[0] <= final_x <= X_RANGE[1]:
-        ax.plot(final_x, objective(float(final_x)), marker=marker, markersize=8, color=colour,
-                markerfacecolor="none")
+        ax.plot(final_x, objective(float(final_x)), marker="o", markersize=9, color=colour,
+                markerfacecolor="none", markeredgewidth=1.2, zorder=5)
+
+
+def _landmarks(ax) -> None:
+    """The plateau as a band, the inflection and the minimum as labelled vertical lines."""
+    ax.axvspan(*PLATEAU, color="0.92", zorder=0)
+    for x, text in ((INFLECTION, "3.1"), (MINIMUM, "6")):
+        ax.axvline(x, color="0.55", linestyle=":", linewidth=0.9, zorder=1)
+        ax.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=8,
+                    color="0.35")
+    ax.annotate("plateau", (sum(PLATEAU) / 2, 0.0), xycoords=("data", "axes fraction"),
+                xytext=(0, 4), textcoords="offset points", ha="center", va="bottom",
+                fontsize=8, color="0.35")
 
 
 def trajectories(
@@ -44,23 +58,27 @@ def trajectories(
     on its own start's panel. Markers thin out geometrically with k; a ring marks where a run ends.
     """
     starts = sorted({start for start, _, decayed in histories if not decayed})
-    fig, axes = new_figure(len(starts), figsize=(7.0, 3.4), squeeze=False)
+    fig, axes = new_figure(len(starts), figsize=(7.0, 4.1), squeeze=False)
     grid = np.linspace(*X_RANGE, 561)
     curve = [objective(float(x)) for x in grid]
     for ax, start in zip(axes[0], starts):
-        ax.plot(grid, curve, color="0.6", linewidth=1.0, label="f(x)")
+        _landmarks(ax)
+        ax.plot(grid, curve, color="0.45", linewidth=1.2, label="f(x)", zorder=2)
+        decayed = sorted(lr for s, lr, d in histories if d and s == start)
+        for colour, lr in zip(DECAYED_COLOURS, decayed):
+            _draw_run(ax, histories[(start, lr, True)], colour, f"lr {lr:g} decayed", "x",
+                      linewidth=0.4, alpha=0.6)
         for colour, lr in zip(CONSTANT_COLOURS, shown_lrs):
             if (start, lr, False) not in histories:
                 raise ValueError(f"shown_lrs: no constant-lr run at lr {lr:g} from {start:g}")
             _draw_run(ax, histories[(start, lr, False)], colour, f"lr {lr:g}", "o")
-        decayed = sorted(lr for s, lr, d in histories if d and s == start)
-        for colour, lr in zip(DECAYED_COLOURS, decayed):
-            _draw_run(ax, histories[(start, lr, True)], colour, f"lr {lr:g} decayed", "x")
-        ax.axvline(MINIMUM, color="0.8", linestyle=":", linewidth=0.8)
         ax.set_xlim(*X_RANGE)
         ax.set_ylim(Y_BOTTOM, max(Y_TOP, 1.1 * objective(float(start))))
         ax.set_xlabel("x")
-        ax.set_title(f"GD from $x_0$ = {start:g}")
-        ax.legend(loc="upper center")
+        ax.set_title(f"GD from $x_0$ = {start:g}", pad=14)
+        handles, labels = ax.get_legend_handles_labels()
+        order = sorted(range(len(labels)), key=lambda i: ("decayed" in labels[i], i))
+        ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper left",
+                  bbox_to_anchor=(0.0, -0.16), handlelength=1.6)
     axes[0][0].set_ylabel("f(x)")
     return fig

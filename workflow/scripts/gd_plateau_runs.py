@@ -1,0 +1,11 @@
+"""The whole gd_plateau sweep in one job: one run folder per (start, lr, constant or decayed)."""
+from dlrepro.experiments.functions import gd_plateau
+from dlrepro.workflow import record_runs
+
+record_runs(
+    snakemake,
+    "gd_plateau",
+    lambda settings, run: gd_plateau.run(
+        settings, run["start"], run["lr"], decayed=run["kind"] == "decayed"
+    ),
+)
