@@ -27,3 +27,22 @@ def experiment_settings(experiment, grid=()):
 def lr_label(lr):
     """A learning rate as it appears in run folder names: 0.01 -> 0.01, 1e-05 -> 1e-05."""
     return f"{lr:g}"
+
+
+def gd_plateau_runs():
+    """Each run's own parameters: every start at every sweep lr, and the schedule's start at
+    each of its initial lrs, both constant and decayed."""
+    settings = config["gd_plateau"]
+    schedule = settings["schedule"]
+    runs = [
+        {"start": start, "lr": lr, "kind": "constant"}
+        for start in settings["starts"]
+        for lr in settings["lrs"]
+    ]
+    runs += [
+        {"start": schedule["start"], "lr": lr, "kind": kind}
+        for lr in schedule["initial_lrs"]
+        for kind in ("constant", "decayed")
+    ]
+    unique = {f"start{run['start']:g}-lr{run['lr']:g}-{run['kind']}": run for run in runs}
+    return [{"name": name, **run} for name, run in sorted(unique.items())]

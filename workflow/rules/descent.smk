@@ -1,25 +1,5 @@
 # Gradient descent and what can go wrong with it (CS 541 HW1 P3): cheap, CPU only, no data set.
 
-
-def gd_plateau_runs():
-    """Each run's own parameters: every start at every sweep lr, and the schedule's start at
-    each of its initial lrs, both constant and decayed."""
-    settings = config["gd_plateau"]
-    schedule = settings["schedule"]
-    runs = [
-        {"start": start, "lr": lr, "kind": "constant"}
-        for start in settings["starts"]
-        for lr in settings["lrs"]
-    ]
-    runs += [
-        {"start": schedule["start"], "lr": lr, "kind": kind}
-        for lr in schedule["initial_lrs"]
-        for kind in ("constant", "decayed")
-    ]
-    unique = {f"start{run['start']:g}-lr{run['lr']:g}-{run['kind']}": run for run in runs}
-    return [{"name": name, **run} for name, run in sorted(unique.items())]
-
-
 GD_PLATEAU_RUNS = gd_plateau_runs()
 
 
