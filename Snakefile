@@ -13,9 +13,11 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
 include: "workflow/rules/functions.smk"
 include: "workflow/rules/descent.smk"
 include: "workflow/rules/autograd.smk"
+include: "workflow/rules/regressors.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/report.smk"
 

@@ -12,8 +12,8 @@ experiment's ``summary.json`` written as lists of keys (``[final_objective, f1, 
 ``all_of``               every check in ``checks`` holds
 
 The verdict is ``reproduced`` when the check holds and ``refuted`` when it does not. A claim
-marked ``absolute`` compares with the write-up's own number, which means nothing on stand-in
-data: such a claim on a stand-in run is ``not comparable``.
+marked ``absolute`` speaks of the write-up's own data: its own numbers, or behaviour that depends
+on the data set. On stand-in data it is measured but ``not comparable``.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def evaluate(claim: Mapping[str, Any], summary: Mapping[str, Any]) -> dict[str, 
     holds, measured = run_check(claim["check"], summary, claim["id"])
     if claim.get("absolute", False) and uses_stand_in(summary):
         verdict = NOT_COMPARABLE
-        reason = "measured on stand-in data; the write-up's number is from the real data set"
+        reason = "measured on stand-in data; the claim is about the write-up's own data"
     else:
         verdict = REPRODUCED if holds else REFUTED
         reason = ""

@@ -22,6 +22,7 @@ RELATIONS = (
     ("gd_abs32.tail_window", "<=", "gd_abs32.iterations"),
     ("activations.x_min", "<", "activations.x_max"),
     ("adam_escape.bisection.h_lower", "<", "adam_escape.bisection.h_upper"),
+    ("age_mlp.log_every", "<=", "age_mlp.epochs"),
 )
 
 _OPERATORS = {"<": operator.lt, "<=": operator.le}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import glob
 import os
 import platform
 import socket
@@ -73,6 +74,12 @@ def hardware() -> dict[str, Any]:
     except ImportError:
         pass
     return info
+
+
+def local_gpu_count() -> int:
+    """NVIDIA GPUs visible on this machine, counted without importing torch (it is slow to load
+    and the workflow asks this while it parses)."""
+    return len(glob.glob("/dev/nvidia[0-9]*"))
 
 
 def cluster_job() -> dict[str, str]:

@@ -227,3 +227,60 @@ def test_a_bad_trajectory_file_is_refused_with_file_and_line(quick_run, tmp_path
     log = (workdir / "logs" / "gd_illcond" / "main.log").read_text()
     assert "trajectory.txt, line 3" in log
     assert (workdir / "results" / "opt_f1f2" / "summary.json").is_file()  # nothing else lost
+
+
+def write_course_files(folder: Path, n_train: int = 300, n_test: int = 100, nan: bool = False):
+    """Files shaped like the course's age-regression .npy files (generated, not the real faces)."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    folder.mkdir(parents=True, exist_ok=True)
+    images = {"Xtr": rng.uniform(0, 255, (n_train, 48, 48)), "Xte": rng.uniform(0, 255, (n_test, 48, 48))}
+    if nan:
+        images["Xte"][3, 4, 5] = np.nan
+    for split, n in (("tr", n_train), ("te", n_test)):
+        np.save(folder / f"age_regression_X{split}.npy", images[f"X{split}"])
+        np.save(folder / f"age_regression_y{split}.npy", rng.uniform(1, 100, n))
+
+
+def with_config(workdir: Path, old: str, new: str) -> None:
+    quick = (workdir / "config" / "quick.yaml").read_text()
+    assert old in quick
+    (workdir / "config" / "quick.yaml").write_text(quick.replace(old, new))
+
+
+def test_course_files_in_a_folder_replace_the_stand_in(quick_run, tmp_path):
+    workdir = tmp_path / "course-files"
+    shutil.copytree(quick_run, workdir, symlinks=True)
+    write_course_files(workdir / "course")
+    with_config(workdir, "    path: null", "    path: course")
+    snakemake(workdir, "results/age_linear_sgd/summary.json")
+    info = json.loads((workdir / "resources" / "age_regression" / "info.json").read_text())
+    assert info["source"] == "local" and info["stand_in"] is False
+    assert set(info["sha256"]) == {f"age_regression_{k}.npy" for k in ("Xtr", "ytr", "Xte", "yte")}
+    summary = json.loads((workdir / "results" / "age_linear_sgd" / "summary.json").read_text())
+    assert summary["data"]["source"] == "local"
+
+
+def test_strict_mode_refuses_the_stand_in_and_says_how_to_supply_the_files(quick_run, tmp_path):
+    workdir = tmp_path / "strict"
+    shutil.copytree(quick_run, workdir, symlinks=True)
+    shutil.rmtree(workdir / "resources")
+    with_config(workdir, "  strict: false", "  strict: true")
+    result = snakemake(workdir, "results/age_mlp/summary.json", check=False)
+    assert result.returncode != 0
+    log = (workdir / "logs" / "data" / "age_regression.log").read_text()
+    assert "datasets.strict is true" in log and "age_regression_Xtr.npy" in log
+    assert "datasets.age_regression.path" in log
+    assert (workdir / "results" / "report" / "report.pdf").is_file()  # nothing lost
+
+
+def test_a_corrupt_course_file_is_refused_by_name(quick_run, tmp_path):
+    workdir = tmp_path / "corrupt"
+    shutil.copytree(quick_run, workdir, symlinks=True)
+    write_course_files(workdir / "course", nan=True)
+    with_config(workdir, "    path: null", "    path: course")  # not strict: still refused
+    result = snakemake(workdir, "results/age_mlp/summary.json", check=False)
+    assert result.returncode != 0
+    log = (workdir / "logs" / "data" / "age_regression.log").read_text()
+    assert "age_regression_Xte.npy" in log and "NaN" in log

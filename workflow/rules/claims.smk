@@ -11,6 +11,8 @@ SUMMARIES = {
     "compgraph": rules.compgraph_run.output.summary,
     "param_count": rules.param_count_run.output.summary,
     "adam_escape": rules.adam_escape_run.output.summary,
+    "age_mlp": rules.age_mlp_summary.output.summary,
+    "age_linear_sgd": rules.age_linear_sgd_summary.output.summary,
 }
 
 

@@ -1,11 +1,19 @@
 # Shared helpers: what every area's rules need to know about config and the results layout.
+import os
+
 import yaml
 
 from dlrepro.config import check_consistency
+from dlrepro.data.age_regression import FILE_NAMES as AGE_REGRESSION_FILES
+from dlrepro.provenance import local_gpu_count
 
 check_consistency(config)
 
 CLAIMS_FILE = "config/claims.yaml"
+# Rules that train a network ask for a GPU where this machine has one (NVIDIA device files);
+# the default profile lets one such job run at a time. On a CPU-only machine they ask for none,
+# so training jobs share the cores like any other job.
+TRAINING_GPUS = 1 if local_gpu_count() else 0
 # One software environment for every rule; `--software-deployment-method conda` builds it.
 ENVIRONMENT = "../../environment.yml"
 
@@ -46,3 +54,16 @@ def gd_plateau_runs():
     ]
     unique = {f"start{run['start']:g}-lr{run['lr']:g}-{run['kind']}": run for run in runs}
     return [{"name": name, **run} for name, run in sorted(unique.items())]
+
+
+def local_files(name, file_names):
+    """The local copies of a data set that exist, so that replacing one reruns its users.
+
+    Missing files are left out: the provider then falls back (download, stand-in) and logs why,
+    or, with datasets.strict, stops with a message that says how to supply them.
+    """
+    folder = config["datasets"][name]["path"]
+    if not folder:
+        return []
+    paths = [os.path.join(folder, file_name) for file_name in file_names]
+    return [path for path in paths if os.path.exists(path)]

@@ -13,6 +13,9 @@ FIGURES = [
     rules.gd_onestep_max_figure_step.output,
     rules.activations_figure_derivatives.output,
     rules.adam_escape_figure_trajectories.output,
+    rules.age_mlp_figure_curves.output,
+    rules.age_linear_sgd_figure_grid.output,
+    rules.age_linear_sgd_figure_curves.output,
 ]
 TEMPLATES = sorted(str(path) for path in Path("templates").rglob("*") if path.is_file())
 

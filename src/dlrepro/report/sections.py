@@ -31,6 +31,9 @@ SECTIONS = (
     Section("compgraph", "A derivative through a computational graph", "CS5242 HW3 Q3"),
     Section("param_count", "Counting the parameters of two classifiers", "CS5242 HW3 Q4"),
     Section("adam_escape", "Escaping a local minimum: GD against Adam", "CS5242 HW3 Q5"),
+    Section("age_mlp", "Age regression with a one-hidden-layer network", "CS 541 HW1 Q2"),
+    Section("age_linear_sgd", "Age regression by minibatch SGD: the grid and its selection",
+            "CS 541 HW1 P2"),
 )
 
 

@@ -1,0 +1,306 @@
+"""``age_linear_sgd`` (CS 541 HW1 P2): linear age regression by minibatch SGD, tuned on a grid.
+
+The assignment calls the model a "2-layer network"; it is linear regression, ŷ = xᵀw + b
+(``nn.Linear(2304, 1)``), trained by ``torch.optim.SGD`` on the assignment's cost
+
+    fMSE = (1/2n) Σ (ŷ − y)²,   which is MSE / 2,
+
+so a learning rate here means what it meant in the homework (the gradient of fMSE is half that
+of MSE). Errors are reported both as fMSE and as MSE.
+
+The write-up trains each (lr, batch size, epochs) of its grid from scratch. Epochs 50, 100 and
+150 of a 150-epoch run are the states a 50- or 100-epoch run with the same seed would end in
+(same initial weights, same batches epoch by epoch: see :mod:`.training`), so one run per
+(lr, batch size, seed) is evaluated at each checkpoint epoch instead: 9 runs, not 27, and the
+same numbers bit for bit (``tests/unit/test_regressors.py``, ``benchmarks/age_linear_sgd.py``).
+
+A large learning rate (the write-up's 1e-1 and 1e0) makes SGD blow up. At the end of the epoch
+in which a cost or the validation error stops being finite the run stops; the checkpoints it
+did not reach are NaN, so the run is recorded as ``diverged`` rather than crashing the job.
+
+Choices the write-up leaves open (settings): the split (``val_fraction``, 0.2 by default: the
+usual 80:20 hold-out; the write-up does not say), the input scaling (``inputs``, pixels / 255),
+and the targets (``targets``; its MSE of 0.76 is only possible on standardised ages, where
+predicting the mean scores 1). Selection is on the mean validation MSE over seeds, among the
+grid's cells that did not diverge; ``divergence_lrs`` are run and tabulated but not selected from.
+
+The write-up's "Training_MSE = 0.7645158065620998" is the validation MSE its own table prints
+for the selected cell (150 epochs, batch 64, lr 1e-4); the summary keeps train, validation and
+test apart so the report can say so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from dlrepro.data.base import DataSet
+from dlrepro.experiments.regressors.training import (
+    Prepared,
+    batch_generator,
+    data_record,
+    evaluate,
+    is_finite,
+    make_deterministic,
+    prepare,
+    seed_init,
+    train_epoch,
+)
+from dlrepro.results import RunResult
+
+PARTS = ("train", "val", "test")
+LAST_COSTS = 10
+
+#: What the write-up reports (CS 541 HW1 P2), for the report's "write-up" column.
+WRITE_UP = {
+    "selected": {"lr": 1e-4, "batch_size": 64, "epochs": 150},
+    "train_mse": 0.7645158065620998,
+    "test_mse": 0.7690748379706631,
+    "diverged_lrs": [0.1, 1.0],
+    # Validation MSE per lr / batch size / epochs, as printed (the printout stops after 19 rows).
+    "grid": {
+        "1e-05": {
+            "32": {"50": 0.7980858284148201, "100": 0.7817600759463128, "150": 0.7764923913809932},
+            "64": {"50": 0.825059311597272, "100": 0.7982439602620542, "150": 0.7871683315511885},
+            "128": {"50": 0.858354726422686, "100": 0.8248488083114183, "150": 0.8079652447471504},
+        },
+        "0.0001": {
+            "32": {"50": 0.768266541636217, "100": 0.7662357760753514, "150": 0.7726601133474943},
+            "64": {"50": 0.7692581662422355, "100": 0.7649789122920176, "150": 0.7645158065620998},
+            "128": {"50": 0.7777352539608878, "100": 0.7715885337195111, "150": 0.7677323043511067},
+        },
+        "0.001": {"32": {"50": 0.8111897687858998}},
+    },
+}
+
+
+def lr_label(lr: float) -> str:
+    """A learning rate as a summary key: 0.0001 -> "0.0001", 1e-05 -> "1e-05", 1.0 -> "1"."""
+    return f"{float(lr):g}"
+
+
+def build_model(n_features: int) -> nn.Module:
+    """ŷ = xᵀw + b."""
+    return nn.Linear(n_features, 1)
+
+
+def fmse_loss(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """fMSE = (1/2n) Σ (ŷ − y)²."""
+    return 0.5 * F.mse_loss(prediction, target)
+
+
+@dataclass
+class Trace:
+    """What one training run measured."""
+
+    history: list[dict[str, float]] = field(default_factory=list)
+    #: checkpoint epoch -> {"train": mse, "val": mse, "test": mse, "last_costs": [...]}
+    checkpoints: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: The last minibatch costs of the run, wherever it stopped.
+    last_costs: list[float] = field(default_factory=list)
+    epochs_completed: int = 0
+    diverged: bool = False
+
+
+def train(
+    model: nn.Module,
+    data: Prepared,
+    lr: float,
+    batch_size: int,
+    checkpoints: list[int],
+    generator: torch.Generator,
+) -> Trace:
+    """max(checkpoints) epochs of minibatch SGD on fMSE; MSEs of every split at each checkpoint.
+
+    Stops after the epoch in which a cost or the validation MSE stops being finite.
+    """
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    trace, recent = Trace(), deque(maxlen=LAST_COSTS)
+    for epoch in range(1, max(checkpoints) + 1):
+        costs = train_epoch(model, optimizer, data.X_train, data.y_train, batch_size, generator,
+                            fmse_loss)
+        recent.extend(costs.tolist())
+        val_mse = evaluate(model, data.X_val, data.y_val)
+        train_mse = evaluate(model, data.X_train, data.y_train)
+        trace.history.append({
+            "epoch": epoch,
+            "train_cost": float(costs.mean()),  # mean minibatch fMSE while the epoch ran
+            "train_fmse": train_mse / 2,  # the whole training part, after the epoch
+            "val_mse": val_mse,
+        })
+        trace.epochs_completed = epoch
+        if not is_finite(costs, train_mse, val_mse):
+            trace.diverged = True
+            break
+        if epoch in checkpoints:
+            trace.checkpoints[epoch] = {
+                "train": train_mse, "val": val_mse,
+                "test": evaluate(model, data.X_test, data.y_test),
+                "last_costs": list(recent),
+            }
+    trace.last_costs = list(recent)
+    return trace
+
+
+def run(
+    settings: dict[str, Any],
+    data: DataSet,
+    lr: float,
+    batch_size: int,
+    seed: int,
+    device: str = "cpu",
+) -> RunResult:
+    """One (lr, batch size, seed) for max(checkpoints) epochs, evaluated at every checkpoint.
+
+    Reads ``settings``: ``checkpoints``, ``val_fraction``, ``inputs``, ``targets``.
+    """
+    make_deterministic(device)
+    prepared = prepare(data, settings, seed, device)
+    seed_init(seed)
+    model = build_model(prepared.X_train.shape[1]).to(device)
+    checkpoints = sorted(int(epoch) for epoch in settings["checkpoints"])
+    trace = train(model, prepared, lr, int(batch_size), checkpoints, batch_generator(seed))
+
+    metrics: dict[str, Any] = {}
+    for epoch in checkpoints:
+        reached = trace.checkpoints.get(epoch, {})
+        for part in PARTS:
+            mse = reached.get(part, math.nan)
+            metrics[f"{part}_mse_epoch{epoch}"] = mse
+            metrics[f"{part}_fmse_epoch{epoch}"] = mse / 2
+        # the last minibatch costs (fMSE) before this checkpoint, or before the blow-up
+        metrics[f"last_costs_epoch{epoch}"] = reached.get("last_costs", trace.last_costs)
+    metrics.update(
+        epochs_completed=trace.epochs_completed,
+        test_mse_mean_predictor=prepared.mean_predictor_mse(),
+        target_mean=prepared.target_mean,
+        target_variance=prepared.target_variance,
+    )
+    return RunResult(metrics=metrics, history=pd.DataFrame(trace.history),
+                     data=data_record(data))
+
+
+# --- summary over the grid and the seeds -------------------------------------------------------
+
+def _value(metrics: dict[str, Any], key: str) -> float:
+    value = metrics.get(key)
+    return math.nan if value is None else float(value)
+
+
+def _cell(runs: list[dict[str, Any]], epoch: int, targets: str) -> dict[str, Any]:
+    """Means over seeds of one (lr, batch size, epochs), in training units and in both units."""
+    cell: dict[str, Any] = {"seeds": len(runs)}
+    variances = np.array([_value(run["metrics"], "target_variance") for run in runs])
+    for part in PARTS:
+        mse = np.array([_value(run["metrics"], f"{part}_mse_epoch{epoch}") for run in runs])
+        raw, standardised = (mse * variances, mse) if targets == "standardised" else (
+            mse, mse / variances)
+        cell[f"{part}_mse"] = float(mse.mean())
+        cell[f"{part}_mse_std"] = float(mse.std())
+        cell[f"{part}_fmse"] = float(mse.mean()) / 2
+        cell.setdefault("raw", {})[f"{part}_mse"] = float(raw.mean())
+        cell.setdefault("standardised", {})[f"{part}_mse"] = float(standardised.mean())
+    test = np.array([_value(run["metrics"], f"test_mse_epoch{epoch}") for run in runs])
+    baseline = np.array([_value(run["metrics"], "test_mse_mean_predictor") for run in runs])
+    # 1 − test MSE / test MSE of predicting the training mean: 0 for a model that learnt the mean
+    cell["test_r2"] = float(np.mean(1.0 - test / baseline))
+    cell["diverged"] = not math.isfinite(cell["val_mse"])
+    return cell
+
+
+def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[str, Any]:
+    """The grid, the selection on validation, the selected setting's errors, the divergence.
+
+    ``records`` are the runs' metrics.json documents; a run's lr and batch size are read from
+    its ``params`` (``lr``, ``batch_size``). Reads ``settings``: ``lrs`` (the grid selected
+    from), ``divergence_lrs`` (optional), ``checkpoints``, ``targets``.
+    """
+    targets = settings["targets"]
+    checkpoints = sorted(int(epoch) for epoch in settings["checkpoints"])
+    grid_lrs = {lr_label(lr) for lr in settings["lrs"]}
+    runs_by_cell: dict[tuple[float, int], list[dict]] = defaultdict(list)
+    for record in records:
+        params = record["params"]
+        runs_by_cell[(float(params["lr"]), int(params["batch_size"]))].append(record)
+
+    table, grid = [], {}
+    for (lr, batch_size), runs in sorted(runs_by_cell.items()):
+        for epoch in checkpoints:
+            cell = _cell(runs, epoch, targets)
+            row = {"lr": lr, "batch_size": batch_size, "epochs": epoch,
+                   "in_grid": lr_label(lr) in grid_lrs, **cell}
+            table.append(row)
+            grid.setdefault(lr_label(lr), {}).setdefault(str(batch_size), {})[str(epoch)] = (
+                cell["val_mse"])
+
+    candidates = [row for row in table if row["in_grid"] and not row["diverged"]]
+    selected = min(candidates, key=lambda row: row["val_mse"]) if candidates else None
+
+    divergence = {}
+    for lr in sorted({lr for lr, _ in runs_by_cell}):
+        statuses = [record["status"] for (cell_lr, _), runs in runs_by_cell.items()
+                    if cell_lr == lr for record in runs]
+        diverged = sum(status == "diverged" for status in statuses)
+        divergence[lr_label(lr)] = {"lr": lr, "runs": len(statuses), "diverged": diverged,
+                                    "fraction": diverged / len(statuses)}
+
+    summary = {
+        "targets": targets,
+        "inputs": settings.get("inputs", "scaled"),
+        "val_fraction": settings.get("val_fraction"),
+        "checkpoints": checkpoints,
+        "seeds": sorted({record["seed"] for record in records}),
+        "grid": grid,  # lr -> batch size -> epochs -> mean validation MSE (training units)
+        "table": table,
+        "selected": selected,
+        "divergence": divergence,
+        "diverged_lrs": [entry["lr"] for entry in divergence.values() if entry["diverged"]],
+        "grid_diverged_runs": sum(entry["diverged"] for key, entry in divergence.items()
+                                  if key in grid_lrs),
+        "last_costs": _last_costs(runs_by_cell, selected),
+        "mean_predictor": _mean_predictor(records, targets),
+        "write_up": WRITE_UP,
+    }
+    best = _best_reachable(records)
+    if best is not None:
+        if selected is not None:
+            best["selected_test_over_best"] = selected["raw"]["test_mse"] / best["raw"]
+        summary["best_reachable"] = best
+    return summary
+
+
+def _last_costs(runs_by_cell, selected) -> dict[str, list[float]]:
+    """Per seed, the last minibatch costs (fMSE) of the selected setting's training."""
+    if selected is None:
+        return {}
+    runs = runs_by_cell[(selected["lr"], selected["batch_size"])]
+    key = f"last_costs_epoch{selected['epochs']}"
+    return {str(run["seed"]): run["metrics"][key] for run in runs}
+
+
+def _mean_predictor(records: list[dict[str, Any]], targets: str) -> dict[str, float]:
+    """Test MSE of predicting the training mean (the bar any model must clear), both units."""
+    mse = np.array([_value(record["metrics"], "test_mse_mean_predictor") for record in records])
+    variances = np.array([_value(record["metrics"], "target_variance") for record in records])
+    raw, standardised = (mse * variances, mse) if targets == "standardised" else (
+        mse, mse / variances)
+    return {"test_mse": float(mse.mean()), "raw": float(raw.mean()),
+            "standardised": float(standardised.mean())}
+
+
+def _best_reachable(records: list[dict[str, Any]]) -> dict[str, float] | None:
+    """On stand-in data, the lowest expected MSE (``best_mse`` of the data, years²)."""
+    data = records[0].get("data", {}) if records else {}
+    if not data.get("stand_in") or data.get("best_mse") is None:
+        return None
+    best = float(data["best_mse"])
+    variance = float(np.mean([_value(record["metrics"], "target_variance") for record in records]))
+    return {"raw": best, "standardised": best / variance}

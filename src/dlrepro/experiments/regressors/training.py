@@ -1,0 +1,231 @@
+"""What the two age regressors share: device, split, preprocessing, one epoch, evaluation.
+
+Speed comes from doing less work: the arrays become tensors on the device once per run, a
+minibatch is a slice of a random permutation of row indices (no DataLoader, no copies of the
+data set), and evaluation runs under ``torch.no_grad()`` in large batches.
+
+Every stochastic choice comes from the run's seed, each from its own stream (numpy's
+``SeedSequence([seed, stream])``): the train/validation split, the initial weights
+(``torch.manual_seed``) and the batch order (a CPU ``torch.Generator``, one ``randperm`` per
+epoch, so the order is the same on every device). Epoch k of a run therefore sees the same
+batches whatever the run's length: a 150-epoch run passes through exactly the states of a
+50-epoch run with the same seed, which is what lets one run stand for every epoch count.
+
+Preprocessing, fitted on the training part of the split only (never on validation or test):
+
+- ``inputs: scaled`` (default): pixels / 255, in [0, 1]; no statistics, nothing to leak.
+  ``inputs: standardised``: per pixel (x − mean) / std; a constant pixel keeps std 1.
+- ``targets: raw``: ages in years, errors in years². ``targets: standardised``: (y − mean) / std
+  (population std of the training part), errors in units of that variance. An MSE converts
+  exactly between the two: MSE_raw = std² · MSE_standardised (:meth:`Prepared.both_units`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from dlrepro.data.base import DataSet
+
+INPUT_MODES = ("scaled", "standardised")
+TARGET_MODES = ("raw", "standardised")
+#: Rows per forward pass in :func:`evaluate`: bounds the memory of an evaluation.
+EVAL_BATCH = 8192
+
+#: Independent random streams of one seed.
+STREAM_SPLIT, STREAM_INIT, STREAM_BATCHES = 0, 1, 2
+
+
+def pick_device() -> str:
+    """``"cuda"`` when a GPU is present, else ``"cpu"``."""
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def stream_seed(seed: int, stream: int) -> int:
+    """A 63-bit seed for one named use of the run's seed."""
+    state = np.random.SeedSequence([seed, stream]).generate_state(2, dtype=np.uint32)
+    return int((int(state[0]) << 31) ^ int(state[1]))
+
+
+def make_deterministic(device: str) -> None:
+    """Ask torch for deterministic kernels (free on CPU; on CUDA cuBLAS needs a fixed workspace).
+
+    Process-wide, and only warns where an op has no deterministic version.
+    """
+    if str(device).startswith("cuda"):
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def batch_generator(seed: int) -> torch.Generator:
+    """The generator of a run's batch order (CPU: the same order on every device)."""
+    return torch.Generator().manual_seed(stream_seed(seed, STREAM_BATCHES))
+
+
+def seed_init(seed: int) -> None:
+    """Seed torch's global generator, which ``nn.Linear`` draws its initial weights from."""
+    torch.manual_seed(stream_seed(seed, STREAM_INIT))
+
+
+# --- split and preprocessing ------------------------------------------------------------------
+
+def split_indices(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Disjoint sorted (train, validation) row indices; round(n · val_fraction) for validation."""
+    n_val = int(round(n * val_fraction))
+    if not 0 < n_val < n:
+        raise ValueError(f"val_fraction {val_fraction} leaves no rows to train or to validate "
+                         f"on ({n} rows)")
+    order = np.random.default_rng(np.random.SeedSequence([seed, STREAM_SPLIT])).permutation(n)
+    return np.sort(order[n_val:]), np.sort(order[:n_val])
+
+
+def split_train_val(X: np.ndarray, y: np.ndarray, val_fraction: float, seed: int):
+    """(X_train, y_train, X_val, y_val): a random split of the given training rows."""
+    train, val = split_indices(len(X), val_fraction, seed)
+    return X[train], y[train], X[val], y[val]
+
+
+@dataclass
+class Prepared:
+    """A run's data as float32 tensors on its device, and how targets were scaled."""
+
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    X_val: torch.Tensor
+    y_val: torch.Tensor
+    X_test: torch.Tensor
+    y_test: torch.Tensor
+    inputs: str
+    targets: str
+    #: Mean and population variance of the training targets, in years and years².
+    target_mean: float
+    target_variance: float
+
+    def mean_predictor_mse(self) -> float:
+        """Test MSE (training units) of always predicting the training mean: the baseline."""
+        shift = 0.0 if self.targets == "standardised" else self.target_mean
+        return float(((self.y_test.double() - shift) ** 2).mean())
+
+    def both_units(self, mse: float) -> dict[str, float]:
+        """An MSE in the training units, expressed in years² (``raw``) and in ``standardised``."""
+        if self.targets == "standardised":
+            return {"raw": mse * self.target_variance, "standardised": mse}
+        return {"raw": mse, "standardised": mse / self.target_variance}
+
+
+def _check_mode(name: str, value: str, modes: tuple[str, ...]) -> None:
+    if value not in modes:
+        raise ValueError(f"{name}: {value!r} is not one of {', '.join(modes)}")
+
+
+def scale_inputs(X_train: np.ndarray, *others: np.ndarray, mode: str) -> list[np.ndarray]:
+    """float32 inputs: pixels / 255, or standardised per pixel by the training rows."""
+    _check_mode("inputs", mode, INPUT_MODES)
+    if mode == "scaled":
+        return [np.asarray(X, dtype=np.float32) / np.float32(255.0) for X in (X_train, *others)]
+    mean = X_train.mean(axis=0, dtype=np.float64)
+    std = X_train.std(axis=0, dtype=np.float64)
+    std[std == 0] = 1.0
+    return [((X - mean) / std).astype(np.float32) for X in (X_train, *others)]
+
+
+def prepare(data: DataSet, settings: dict[str, Any], seed: int, device: str) -> Prepared:
+    """Split, preprocess and move to ``device``. Reads ``val_fraction``, ``inputs``, ``targets``."""
+    arrays = data.arrays
+    X = arrays["X_train"].reshape(len(arrays["X_train"]), -1)
+    X_test = arrays["X_test"].reshape(len(arrays["X_test"]), -1)
+    X_tr, y_tr, X_val, y_val = split_train_val(X, arrays["y_train"], settings["val_fraction"], seed)
+    X_tr, X_val, X_test = scale_inputs(X_tr, X_val, X_test, mode=settings.get("inputs", "scaled"))
+
+    targets = settings["targets"]
+    _check_mode("targets", targets, TARGET_MODES)
+    y_tr = np.asarray(y_tr, dtype=np.float64)
+    mean, variance = float(y_tr.mean()), float(y_tr.var())
+    shift, scale = (mean, math.sqrt(variance)) if targets == "standardised" else (0.0, 1.0)
+
+    def inputs_tensor(values):
+        return torch.as_tensor(values, dtype=torch.float32, device=device)
+
+    def targets_tensor(values):
+        values = (np.asarray(values, dtype=np.float64) - shift) / scale
+        return torch.as_tensor(values, dtype=torch.float32, device=device)
+
+    return Prepared(
+        X_train=inputs_tensor(X_tr), y_train=targets_tensor(y_tr),
+        X_val=inputs_tensor(X_val), y_val=targets_tensor(y_val),
+        X_test=inputs_tensor(X_test), y_test=targets_tensor(arrays["y_test"]),
+        inputs=settings.get("inputs", "scaled"), targets=targets,
+        target_mean=mean, target_variance=variance,
+    )
+
+
+# --- training and evaluation ------------------------------------------------------------------
+
+def train_epoch(
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    batch_size: int,
+    generator: torch.Generator,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+) -> torch.Tensor:
+    """One pass over (X, y) in a random order; returns the minibatch costs (CPU, float64).
+
+    The last batch is smaller when batch_size does not divide n. A batch of all n rows is one
+    full-batch gradient step: no permutation is drawn (the order of the rows cannot matter) and
+    no copy is made. The costs stay on the device until the epoch ends: no synchronisation per
+    step.
+    """
+    model.train()
+    n = len(X)
+    if batch_size >= n:
+        batches = [(X, y)]
+    else:
+        order = torch.randperm(n, generator=generator).to(X.device)
+        batches = ((X[rows], y[rows]) for rows in order.split(batch_size))
+    costs = torch.empty(math.ceil(n / batch_size), device=X.device)
+    for step, (inputs, targets) in enumerate(batches):
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(inputs).view(-1), targets)
+        loss.backward()
+        optimizer.step()
+        costs[step] = loss.detach()
+    return costs.to("cpu", torch.float64)
+
+
+def evaluate(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
+    """Mean squared error of ``model`` on (X, y), summed in float64 over large batches."""
+    model.eval()
+    total = torch.zeros((), dtype=torch.float64, device=X.device)
+    with torch.no_grad():
+        for start in range(0, len(X), EVAL_BATCH):
+            error = model(X[start:start + EVAL_BATCH]).view(-1) - y[start:start + EVAL_BATCH]
+            total += error.double().square().sum()
+    return float(total) / len(X)
+
+
+def is_finite(*values: float | torch.Tensor) -> bool:
+    """True when every number (scalars or tensors) is finite."""
+    return all(
+        bool(torch.isfinite(value).all()) if isinstance(value, torch.Tensor)
+        else math.isfinite(value)
+        for value in values
+    )
+
+
+def data_record(data: DataSet) -> dict[str, Any]:
+    """The run's ``data`` field: the data set's info, which always says whether it is a stand-in."""
+    return {"stand_in": data.stand_in, **data.info}
+
+
+def mean_std(values) -> dict[str, float]:
+    """Mean and (population) std over seeds; NaN (a diverged run) propagates."""
+    array = np.array([math.nan if value is None else value for value in values], dtype=float)
+    return {"mean": float(array.mean()), "std": float(array.std())}
