@@ -46,10 +46,13 @@ from dlrepro.data.base import DataSet
 from dlrepro.experiments.regressors.training import (
     Prepared,
     batch_generator,
+    best_reachable,
     data_record,
     evaluate,
+    in_both_units,
     is_finite,
     make_deterministic,
+    metric,
     prepare,
     seed_init,
     train_epoch,
@@ -190,26 +193,21 @@ def run(
 
 # --- summary over the grid and the seeds -------------------------------------------------------
 
-def _value(metrics: dict[str, Any], key: str) -> float:
-    value = metrics.get(key)
-    return math.nan if value is None else float(value)
-
 
 def _cell(runs: list[dict[str, Any]], epoch: int, targets: str) -> dict[str, Any]:
     """Means over seeds of one (lr, batch size, epochs), in training units and in both units."""
     cell: dict[str, Any] = {"seeds": len(runs)}
-    variances = np.array([_value(run["metrics"], "target_variance") for run in runs])
+    variances = np.array([metric(run["metrics"], "target_variance") for run in runs])
     for part in PARTS:
-        mse = np.array([_value(run["metrics"], f"{part}_mse_epoch{epoch}") for run in runs])
-        raw, standardised = (mse * variances, mse) if targets == "standardised" else (
-            mse, mse / variances)
+        mse = np.array([metric(run["metrics"], f"{part}_mse_epoch{epoch}") for run in runs])
+        raw, standardised = in_both_units(mse, variances, targets)
         cell[f"{part}_mse"] = float(mse.mean())
         cell[f"{part}_mse_std"] = float(mse.std())
         cell[f"{part}_fmse"] = float(mse.mean()) / 2
         cell.setdefault("raw", {})[f"{part}_mse"] = float(raw.mean())
         cell.setdefault("standardised", {})[f"{part}_mse"] = float(standardised.mean())
-    test = np.array([_value(run["metrics"], f"test_mse_epoch{epoch}") for run in runs])
-    baseline = np.array([_value(run["metrics"], "test_mse_mean_predictor") for run in runs])
+    test = np.array([metric(run["metrics"], f"test_mse_epoch{epoch}") for run in runs])
+    baseline = np.array([metric(run["metrics"], "test_mse_mean_predictor") for run in runs])
     # 1 − test MSE / test MSE of predicting the training mean: 0 for a model that learnt the mean
     cell["test_r2"] = float(np.mean(1.0 - test / baseline))
     cell["diverged"] = not math.isfinite(cell["val_mse"])
@@ -269,7 +267,8 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[s
         "mean_predictor": _mean_predictor(records, targets),
         "write_up": WRITE_UP,
     }
-    best = _best_reachable(records)
+    variances = np.array([metric(record["metrics"], "target_variance") for record in records])
+    best = best_reachable(records, variances)
     if best is not None:
         if selected is not None:
             best["selected_test_over_best"] = selected["raw"]["test_mse"] / best["raw"]
@@ -288,19 +287,8 @@ def _last_costs(runs_by_cell, selected) -> dict[str, list[float]]:
 
 def _mean_predictor(records: list[dict[str, Any]], targets: str) -> dict[str, float]:
     """Test MSE of predicting the training mean (the bar any model must clear), both units."""
-    mse = np.array([_value(record["metrics"], "test_mse_mean_predictor") for record in records])
-    variances = np.array([_value(record["metrics"], "target_variance") for record in records])
-    raw, standardised = (mse * variances, mse) if targets == "standardised" else (
-        mse, mse / variances)
+    mse = np.array([metric(record["metrics"], "test_mse_mean_predictor") for record in records])
+    variances = np.array([metric(record["metrics"], "target_variance") for record in records])
+    raw, standardised = in_both_units(mse, variances, targets)
     return {"test_mse": float(mse.mean()), "raw": float(raw.mean()),
             "standardised": float(standardised.mean())}
-
-
-def _best_reachable(records: list[dict[str, Any]]) -> dict[str, float] | None:
-    """On stand-in data, the lowest expected MSE (``best_mse`` of the data, years²)."""
-    data = records[0].get("data", {}) if records else {}
-    if not data.get("stand_in") or data.get("best_mse") is None:
-        return None
-    best = float(data["best_mse"])
-    variance = float(np.mean([_value(record["metrics"], "target_variance") for record in records]))
-    return {"raw": best, "standardised": best / variance}

@@ -48,10 +48,13 @@ from dlrepro.data.base import DataSet
 from dlrepro.experiments.regressors.training import (
     EVAL_BATCH,
     batch_generator,
+    best_reachable,
     data_record,
     evaluate,
+    in_both_units,
     is_finite,
     make_deterministic,
+    metric,
     mean_std,
     prepare,
     seed_init,
@@ -153,9 +156,6 @@ def run(settings: dict[str, Any], data: DataSet, seed: int, device: str = "cpu")
     return RunResult(metrics=metrics, history=pd.DataFrame(history), data=data_record(data))
 
 
-def _number(value: Any) -> float:
-    return math.nan if value is None else float(value)
-
 
 def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
               histories: list[pd.DataFrame] | None = None) -> dict[str, Any]:
@@ -170,7 +170,7 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
     ``log_every`` (100 if absent).
     """
     targets = settings["targets"]
-    variances = np.array([_number(record["metrics"]["target_variance"]) for record in records])
+    variances = np.array([metric(record["metrics"], "target_variance") for record in records])
     quantities = ("train_mse", "val_mse", "test_mse", "last_cost", "test_mse_mean_predictor")
     dead = [record["metrics"].get("dead_units") for record in records]
     summary: dict[str, Any] = {
@@ -190,15 +190,14 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
         "standardised": {},
     }
     for quantity in quantities:
-        values = np.array([_number(record["metrics"][quantity]) for record in records])
-        raw, standardised = (values * variances, values) if targets == "standardised" else (
-            values, values / variances)
+        values = np.array([metric(record["metrics"], quantity) for record in records])
+        raw, standardised = in_both_units(values, variances, targets)
         summary["final"][quantity] = mean_std(values)
         summary["raw"][quantity] = mean_std(raw)
         summary["standardised"][quantity] = mean_std(standardised)
     summary["test_r2"] = mean_std([
-        1.0 - _number(record["metrics"]["test_mse"])
-        / _number(record["metrics"]["test_mse_mean_predictor"]) for record in records])
+        1.0 - metric(record["metrics"], "test_mse")
+        / metric(record["metrics"], "test_mse_mean_predictor") for record in records])
     summary["last_costs"] = {str(record["seed"]): record["metrics"]["last_costs"]
                              for record in records}
     finished = [history for history, record in zip(histories or [], records, strict=False)
@@ -206,7 +205,7 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
     if finished:  # curves of diverged runs would turn every mean into NaN
         summary.update(_curve_summary(finished, int(settings.get("log_every", 100))))
     summary["write_up"] = WRITE_UP
-    best = _best_reachable(records, variances)
+    best = best_reachable(records, variances)
     if best is not None:
         best["test_over_best"] = summary["raw"]["test_mse"]["mean"] / best["raw"]
         summary["best_reachable"] = best
@@ -235,12 +234,3 @@ def _curve_summary(histories: list[pd.DataFrame], log_every: int) -> dict[str, A
             "rise_to_final": mean_std([f - row["val_mse"] for f, row in zip(finals, minima)]),
         },
     }
-
-
-def _best_reachable(records: list[dict[str, Any]], variances: np.ndarray) -> dict | None:
-    """On stand-in data, the lowest expected MSE (``best_mse`` of the data, years²)."""
-    data = records[0].get("data", {}) if records else {}
-    if not data.get("stand_in") or data.get("best_mse") is None:
-        return None
-    best = float(data["best_mse"])
-    return {"raw": best, "standardised": best / float(np.mean(variances))}

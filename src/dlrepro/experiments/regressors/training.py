@@ -229,3 +229,25 @@ def mean_std(values) -> dict[str, float]:
     """Mean and (population) std over seeds; NaN (a diverged run) propagates."""
     array = np.array([math.nan if value is None else value for value in values], dtype=float)
     return {"mean": float(array.mean()), "std": float(array.std())}
+
+
+def metric(metrics: dict[str, Any], key: str) -> float:
+    """A run's metric as a float; a diverged run's missing value (None in JSON) becomes NaN."""
+    value = metrics.get(key)
+    return math.nan if value is None else float(value)
+
+
+def in_both_units(mse: np.ndarray, variances: np.ndarray, targets: str):
+    """(raw, standardised) errors from errors in training units, per run's target variance."""
+    if targets == "standardised":
+        return mse * variances, mse
+    return mse, mse / variances
+
+
+def best_reachable(records: list[dict[str, Any]], variances: np.ndarray) -> dict | None:
+    """On stand-in data, the lowest expected MSE (``best_mse`` of the data, years²), both units."""
+    data = records[0].get("data", {}) if records else {}
+    if not data.get("stand_in") or data.get("best_mse") is None:
+        return None
+    best = float(data["best_mse"])
+    return {"raw": best, "standardised": best / float(np.mean(variances))}
