@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from dlrepro.provenance import Stopwatch, provenance
-from dlrepro.results import RunResult, read_json, run_record, save_run, write_json
+import pandas as pd
+
+from dlrepro.results import (
+    RunResult,
+    read_history,
+    read_json,
+    run_record,
+    save_run,
+    write_json,
+)
 
 log = logging.getLogger("dlrepro")
 
@@ -199,3 +208,13 @@ def record_figure(
 
 def read_records(paths: Iterable[str]) -> list[dict[str, Any]]:
     return [read_json(path) for path in paths]
+
+
+def histories_by(
+    metrics_paths: Iterable[str], history_paths: Iterable[str], key: Callable[[dict], Any]
+) -> dict[Any, pd.DataFrame]:
+    """Each run's history, keyed by ``key(params)`` of its metrics.json (paths in rule order)."""
+    return {
+        key(record["params"]): read_history(path)
+        for record, path in zip(read_records(metrics_paths), history_paths, strict=True)
+    }

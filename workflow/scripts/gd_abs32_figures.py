@@ -1,15 +1,12 @@
 """The gd_abs32 figure named by the rule's ``plot`` param, at the largest lr."""
 from dlrepro.figures import gd_abs32 as plots
-from dlrepro.results import read_history
-from dlrepro.workflow import read_records, record_figure
+from dlrepro.workflow import histories_by, record_figure
 
 
 def draw():
-    records = read_records(snakemake.input.metrics)
-    histories = {
-        float(record["params"]["lr"]): read_history(path)
-        for record, path in zip(records, snakemake.input.histories)
-    }
+    histories = histories_by(
+        snakemake.input.metrics, snakemake.input.histories, lambda params: float(params["lr"])
+    )
     largest = max(histories)
     if snakemake.params.plot == "cobweb":
         return plots.cobweb(histories[largest], largest)

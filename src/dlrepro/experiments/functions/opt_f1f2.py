@@ -104,6 +104,11 @@ def run(settings: dict[str, Any], function: str, optimizer: str) -> RunResult:
     return RunResult(metrics=metrics, history=history)
 
 
+def run_key(params: dict[str, Any]) -> tuple[str, str]:
+    """(function, optimizer) of a run, from its params as the workflow records them."""
+    return params["function"], params["optimizer"]
+
+
 def summarise(histories: dict[tuple[str, str], pd.DataFrame], settings: dict[str, Any]) -> dict:
     """Final objectives, phase rates and the f1/f2 gap per optimiser, from every run's curve."""
     split = min(settings["phase_split"], settings["iterations"] - 1)
