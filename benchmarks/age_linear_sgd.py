@@ -27,7 +27,7 @@ import torch
 
 from dlrepro.data.base import DataSet
 from dlrepro.experiments.regressors import age_linear_sgd
-from dlrepro.experiments.regressors.training import pick_device
+from dlrepro.experiments.runs import pick_device
 
 LRS = [1e-5, 1e-4, 1e-3]
 BATCH_SIZES = [32, 64, 128]

@@ -7,6 +7,7 @@ import torch
 from torch.nn import functional as F
 
 from dlrepro.data.base import DataSet
+from dlrepro.experiments import runs
 from dlrepro.experiments.regressors import age_linear_sgd, age_mlp, training
 from dlrepro.results import STATUS_DIVERGED, STATUS_OK, run_record, to_json_safe
 
@@ -119,10 +120,10 @@ def test_linear_sgd_approaches_least_squares():
     data = faces(n_train=500, n_test=100, n_features=5, noise=1.0, seed=11)
     settings = {**LINEAR, "targets": "raw", "checkpoints": [400]}
     prepared = training.prepare(data, settings, seed=0, device="cpu")
-    training.seed_init(0)
+    runs.seed_init(0)
     model = age_linear_sgd.build_model(5)
     trace = age_linear_sgd.train(model, prepared, lr=0.2, batch_size=50, checkpoints=[400],
-                                 generator=training.batch_generator(0))
+                                 generator=runs.batch_generator(0))
 
     X = prepared.X_train.double().numpy()
     design = np.hstack([X, np.ones((len(X), 1))])
@@ -183,10 +184,10 @@ def test_linear_summary_selects_on_validation_among_cells_that_did_not_diverge(d
 def test_mlp_train_epoch_lowers_the_loss():
     data = faces(n_train=64, n_test=16, n_features=20, noise=0.1, seed=2)
     prepared = training.prepare(data, {**MLP, "targets": "standardised"}, seed=0, device="cpu")
-    training.seed_init(0)
+    runs.seed_init(0)
     model = age_mlp.build_model(20, hidden=16)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
-    generator = training.batch_generator(0)
+    generator = runs.batch_generator(0)
     before = training.evaluate(model, prepared.X_train, prepared.y_train)
     for _ in range(40):
         costs = training.train_epoch(model, optimizer, prepared.X_train, prepared.y_train, 8,

@@ -1,7 +1,7 @@
 """Linear regression by minibatch SGD at one (lr, batch size, seed), read at every checkpoint."""
 from dlrepro.data.base import load_dataset
 from dlrepro.experiments.regressors import age_linear_sgd
-from dlrepro.experiments.regressors.training import pick_device
+from dlrepro.experiments.runs import pick_device
 from dlrepro.workflow import record_run
 
 dataset = load_dataset(snakemake.input.data, snakemake.input.info)

@@ -1,7 +1,7 @@
 """The 2304-64-1 network on the age data for one seed: results/age_mlp/seed{seed}/."""
 from dlrepro.data.base import load_dataset
 from dlrepro.experiments.regressors import age_mlp
-from dlrepro.experiments.regressors.training import pick_device
+from dlrepro.experiments.runs import pick_device
 from dlrepro.workflow import record_run
 
 dataset = load_dataset(snakemake.input.data, snakemake.input.info)

@@ -45,17 +45,19 @@ from torch.nn import functional as F
 from dlrepro.data.base import DataSet
 from dlrepro.experiments.regressors.training import (
     Prepared,
-    batch_generator,
     best_reachable,
-    data_record,
     evaluate,
     in_both_units,
+    prepare,
+    train_epoch,
+)
+from dlrepro.experiments.runs import (
+    batch_generator,
+    data_record,
     is_finite,
     make_deterministic,
     metric,
-    prepare,
     seed_init,
-    train_epoch,
 )
 from dlrepro.results import RunResult
 

@@ -47,18 +47,20 @@ from torch.nn import functional as F
 from dlrepro.data.base import DataSet
 from dlrepro.experiments.regressors.training import (
     EVAL_BATCH,
-    batch_generator,
     best_reachable,
-    data_record,
     evaluate,
     in_both_units,
+    prepare,
+    train_epoch,
+)
+from dlrepro.experiments.runs import (
+    batch_generator,
+    data_record,
     is_finite,
     make_deterministic,
     metric,
     mean_std,
-    prepare,
     seed_init,
-    train_epoch,
 )
 from dlrepro.results import RunResult
 

@@ -23,7 +23,6 @@ Preprocessing, fitted on the training part of the split only (never on validatio
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,45 +31,12 @@ import numpy as np
 import torch
 
 from dlrepro.data.base import DataSet
+from dlrepro.experiments.runs import STREAM_SPLIT
 
 INPUT_MODES = ("scaled", "standardised")
 TARGET_MODES = ("raw", "standardised")
 #: Rows per forward pass in :func:`evaluate`: bounds the memory of an evaluation.
 EVAL_BATCH = 8192
-
-#: Independent random streams of one seed.
-STREAM_SPLIT, STREAM_INIT, STREAM_BATCHES = 0, 1, 2
-
-
-def pick_device() -> str:
-    """``"cuda"`` when a GPU is present, else ``"cpu"``."""
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def stream_seed(seed: int, stream: int) -> int:
-    """A 63-bit seed for one named use of the run's seed."""
-    state = np.random.SeedSequence([seed, stream]).generate_state(2, dtype=np.uint32)
-    return int((int(state[0]) << 31) ^ int(state[1]))
-
-
-def make_deterministic(device: str) -> None:
-    """Ask torch for deterministic kernels (free on CPU; on CUDA cuBLAS needs a fixed workspace).
-
-    Process-wide, and only warns where an op has no deterministic version.
-    """
-    if str(device).startswith("cuda"):
-        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-    torch.use_deterministic_algorithms(True, warn_only=True)
-
-
-def batch_generator(seed: int) -> torch.Generator:
-    """The generator of a run's batch order (CPU: the same order on every device)."""
-    return torch.Generator().manual_seed(stream_seed(seed, STREAM_BATCHES))
-
-
-def seed_init(seed: int) -> None:
-    """Seed torch's global generator, which ``nn.Linear`` draws its initial weights from."""
-    torch.manual_seed(stream_seed(seed, STREAM_INIT))
 
 
 # --- split and preprocessing ------------------------------------------------------------------
@@ -209,32 +175,6 @@ def evaluate(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
             error = model(X[start:start + EVAL_BATCH]).view(-1) - y[start:start + EVAL_BATCH]
             total += error.double().square().sum()
     return float(total) / len(X)
-
-
-def is_finite(*values: float | torch.Tensor) -> bool:
-    """True when every number (scalars or tensors) is finite."""
-    return all(
-        bool(torch.isfinite(value).all()) if isinstance(value, torch.Tensor)
-        else math.isfinite(value)
-        for value in values
-    )
-
-
-def data_record(data: DataSet) -> dict[str, Any]:
-    """The run's ``data`` field: the data set's info, which always says whether it is a stand-in."""
-    return {"stand_in": data.stand_in, **data.info}
-
-
-def mean_std(values) -> dict[str, float]:
-    """Mean and (population) std over seeds; NaN (a diverged run) propagates."""
-    array = np.array([math.nan if value is None else value for value in values], dtype=float)
-    return {"mean": float(array.mean()), "std": float(array.std())}
-
-
-def metric(metrics: dict[str, Any], key: str) -> float:
-    """A run's metric as a float; a diverged run's missing value (None in JSON) becomes NaN."""
-    value = metrics.get(key)
-    return math.nan if value is None else float(value)
 
 
 def in_both_units(mse: np.ndarray, variances: np.ndarray, targets: str):

@@ -1,0 +1,1 @@
+"""Image classifiers trained with torch: the BatchNorm comparison and the learning-rate schedule."""

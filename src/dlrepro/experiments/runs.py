@@ -1,0 +1,77 @@
+"""What every trained run shares: its device, its random streams, and how its numbers are judged.
+
+Every stochastic choice of a run comes from the run's seed, each from its own stream (numpy's
+``SeedSequence([seed, stream])``): the data split, the initial weights (``torch.manual_seed``)
+and the batch order (a CPU ``torch.Generator``, so the order is the same on every device).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+import numpy as np
+import torch
+
+from dlrepro.data.base import DataSet
+
+#: Independent random streams of one seed.
+STREAM_SPLIT, STREAM_INIT, STREAM_BATCHES = 0, 1, 2
+
+
+def pick_device() -> str:
+    """``"cuda"`` when a GPU is present, else ``"cpu"``."""
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def stream_seed(seed: int, stream: int) -> int:
+    """A 63-bit seed for one named use of the run's seed."""
+    state = np.random.SeedSequence([seed, stream]).generate_state(2, dtype=np.uint32)
+    return int((int(state[0]) << 31) ^ int(state[1]))
+
+
+def make_deterministic(device: str) -> None:
+    """Ask torch for deterministic kernels (free on CPU; on CUDA cuBLAS needs a fixed workspace).
+
+    Process-wide, and only warns where an op has no deterministic version.
+    """
+    if str(device).startswith("cuda"):
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def batch_generator(seed: int) -> torch.Generator:
+    """The generator of a run's batch order (CPU: the same order on every device)."""
+    return torch.Generator().manual_seed(stream_seed(seed, STREAM_BATCHES))
+
+
+def seed_init(seed: int) -> None:
+    """Seed torch's global generator, which ``nn.Linear`` draws its initial weights from."""
+    torch.manual_seed(stream_seed(seed, STREAM_INIT))
+
+
+def is_finite(*values: float | torch.Tensor) -> bool:
+    """True when every number (scalars or tensors) is finite."""
+    return all(
+        bool(torch.isfinite(value).all()) if isinstance(value, torch.Tensor)
+        else math.isfinite(value)
+        for value in values
+    )
+
+
+def data_record(data: DataSet) -> dict[str, Any]:
+    """The run's ``data`` field: the data set's info, which always says whether it is a stand-in."""
+    return {"stand_in": data.stand_in, **data.info}
+
+
+def mean_std(values) -> dict[str, float]:
+    """Mean and (population) std over seeds; NaN (a diverged run) propagates."""
+    array = np.array([math.nan if value is None else value for value in values], dtype=float)
+    return {"mean": float(array.mean()), "std": float(array.std())}
+
+
+def metric(metrics: dict[str, Any], key: str) -> float:
+    """A run's metric as a float; a diverged run's missing value (None in JSON) becomes NaN."""
+    value = metrics.get(key)
+    return math.nan if value is None else float(value)
