@@ -18,6 +18,7 @@ include: "workflow/rules/functions.smk"
 include: "workflow/rules/descent.smk"
 include: "workflow/rules/autograd.smk"
 include: "workflow/rules/regressors.smk"
+include: "workflow/rules/classifiers.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/report.smk"
 

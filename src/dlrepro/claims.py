@@ -13,7 +13,8 @@ experiment's ``summary.json`` written as lists of keys (``[final_objective, f1, 
 
 The verdict is ``reproduced`` when the check holds and ``refuted`` when it does not. A claim
 marked ``absolute`` speaks of the write-up's own data: its own numbers, or behaviour that depends
-on the data set. On stand-in data it is measured but ``not comparable``.
+on the data set. On stand-in data, or on another data set than the summary's ``write_up_data``
+(e.g. Fashion-MNIST where the write-up used MNIST), it is measured but ``not comparable``.
 """
 
 from __future__ import annotations
@@ -154,15 +155,25 @@ def uses_stand_in(summary: Mapping[str, Any]) -> bool:
     return bool(summary.get("data", {}).get("stand_in", False))
 
 
+def incomparable_data(summary: Mapping[str, Any]) -> str:
+    """Why the data measured on cannot stand for the write-up's ("" when it can): a stand-in, or
+    another data set than the summary's ``write_up_data`` names (Fashion-MNIST for MNIST)."""
+    if uses_stand_in(summary):
+        return "measured on stand-in data; the claim is about the write-up's own data"
+    used, expected = summary.get("data", {}).get("name"), summary.get("write_up_data")
+    if expected and used and used != expected:
+        return f"measured on {used}; the claim is about the write-up's data, {expected}"
+    return ""
+
+
 def evaluate(claim: Mapping[str, Any], summary: Mapping[str, Any]) -> dict[str, Any]:
     """The claim as the report shows it: declared fields plus ``measured`` and ``verdict``."""
     holds, measured = run_check(claim["check"], summary, claim["id"])
-    if claim.get("absolute", False) and uses_stand_in(summary):
+    reason = incomparable_data(summary) if claim.get("absolute", False) else ""
+    if reason:
         verdict = NOT_COMPARABLE
-        reason = "measured on stand-in data; the claim is about the write-up's own data"
     else:
         verdict = REPRODUCED if holds else REFUTED
-        reason = ""
     result = {key: value for key, value in claim.items() if key != "check"}
     result.update(measured=measured, verdict=verdict, reason=reason, stand_in=uses_stand_in(summary))
     return result

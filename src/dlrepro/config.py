@@ -23,6 +23,8 @@ RELATIONS = (
     ("activations.x_min", "<", "activations.x_max"),
     ("adam_escape.bisection.h_lower", "<", "adam_escape.bisection.h_upper"),
     ("age_mlp.log_every", "<=", "age_mlp.epochs"),
+    ("lr_schedule.early_epoch", "<=", "lr_schedule.epochs"),
+    ("lr_schedule.step_size", "<", "lr_schedule.epochs"),
 )
 
 _OPERATORS = {"<": operator.lt, "<=": operator.le}

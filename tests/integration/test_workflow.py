@@ -244,9 +244,10 @@ def write_course_files(folder: Path, n_train: int = 300, n_test: int = 100, nan:
 
 
 def with_config(workdir: Path, old: str, new: str) -> None:
+    """Replace the first occurrence of ``old`` in the copy's quick.yaml."""
     quick = (workdir / "config" / "quick.yaml").read_text()
     assert old in quick
-    (workdir / "config" / "quick.yaml").write_text(quick.replace(old, new))
+    (workdir / "config" / "quick.yaml").write_text(quick.replace(old, new, 1))
 
 
 def test_course_files_in_a_folder_replace_the_stand_in(quick_run, tmp_path):
@@ -284,3 +285,44 @@ def test_a_corrupt_course_file_is_refused_by_name(quick_run, tmp_path):
     assert result.returncode != 0
     log = (workdir / "logs" / "data" / "age_regression.log").read_text()
     assert "age_regression_Xte.npy" in log and "NaN" in log
+
+
+def write_idx_folder(folder: Path, n_train: int = 120, n_test: int = 40) -> None:
+    """MNIST-format IDX files, gzipped, of random 28×28 images (generated, not MNIST)."""
+    import gzip
+
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = {
+        "train-images-idx3-ubyte": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        "train-labels-idx1-ubyte": rng.integers(0, 10, n_train, dtype=np.uint8),
+        "t10k-images-idx3-ubyte": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        "t10k-labels-idx1-ubyte": rng.integers(0, 10, n_test, dtype=np.uint8),
+    }
+    for name, array in arrays.items():
+        header = bytes([0, 0, 0x08, array.ndim]) + b"".join(
+            n.to_bytes(4, "big") for n in array.shape)
+        (folder / f"{name}.gz").write_bytes(gzip.compress(header + array.tobytes()))
+
+
+def test_idx_files_in_a_folder_replace_the_digits_stand_in(quick_run, tmp_path):
+    workdir = tmp_path / "idx-files"
+    shutil.copytree(quick_run, workdir, symlinks=True)
+    write_idx_folder(workdir / "idx")
+    quick = (workdir / "config" / "quick.yaml").read_text()
+    mnist = quick.index("  mnist:")
+    path = quick.index("    path: null", mnist)
+    (workdir / "config" / "quick.yaml").write_text(
+        quick[:path] + "    path: idx" + quick[path + len("    path: null"):])
+    assert planned_jobs(workdir, "results/batchnorm/summary.json") >= {
+        "prepare_data", "batchnorm_run", "batchnorm_summary"}
+    snakemake(workdir, "results/batchnorm/summary.json")
+    summary = json.loads((workdir / "results" / "batchnorm" / "summary.json").read_text())
+    assert summary["data"]["source"] == "local" and summary["data"]["stand_in"] is False
+    assert summary["data"]["image_shape"] == [28, 28] and summary["data"]["name"] == "mnist"
+    record = json.loads(
+        (workdir / "results" / "batchnorm" / "plain-lr0.01-seed0" / "metrics.json").read_text())
+    assert record["data"]["shapes"]["X_train"] == [120, 28, 28]
+    assert len(record["data"]["sha256"]) == 4

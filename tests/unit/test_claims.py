@@ -72,6 +72,16 @@ def test_absolute_claims_on_stand_in_data_are_not_comparable():
     assert evaluate(claim(check), stand_in)["verdict"] == REPRODUCED
 
 
+def test_absolute_claims_on_another_data_set_than_the_write_ups_are_not_comparable():
+    check = {"op": "close", "left": ["error", "small"], "right": 0.12, "rtol": 0.01}
+    fashion = {**SUMMARY, "write_up_data": "mnist", "data": {"name": "fashion_mnist"}}
+    result = evaluate(claim(check, absolute=True), fashion)
+    assert result["verdict"] == NOT_COMPARABLE
+    assert "fashion_mnist" in result["reason"] and "mnist" in result["reason"]
+    same = {**fashion, "data": {"name": "mnist"}}
+    assert evaluate(claim(check, absolute=True), same)["verdict"] == REPRODUCED
+
+
 def test_missing_path_names_the_claim_and_the_path():
     check = {"op": "less", "left": ["error", "medium"], "right": 1.0}
     with pytest.raises(ClaimError, match=r"demo.claim.*error/medium"):

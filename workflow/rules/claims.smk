@@ -13,6 +13,8 @@ SUMMARIES = {
     "adam_escape": rules.adam_escape_run.output.summary,
     "age_mlp": rules.age_mlp_summary.output.summary,
     "age_linear_sgd": rules.age_linear_sgd_summary.output.summary,
+    "batchnorm": rules.batchnorm_summary.output.summary,
+    "lr_schedule": rules.lr_schedule_summary.output.summary,
 }
 
 

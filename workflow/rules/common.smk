@@ -4,7 +4,8 @@ import os
 import yaml
 
 from dlrepro.config import check_consistency
-from dlrepro.data.age_regression import FILE_NAMES as AGE_REGRESSION_FILES
+from dlrepro.data import PROVIDERS as DATA_SETS, provider
+from dlrepro.experiments.classifiers.lr_schedule import schedule_runs
 from dlrepro.provenance import local_gpu_count
 
 check_consistency(config)
@@ -56,14 +57,25 @@ def gd_plateau_runs():
     return [{"name": name, **run} for name, run in sorted(unique.items())]
 
 
-def local_files(name, file_names):
+def lr_schedule_runs(pattern):
+    """``pattern`` for every run of lr_schedule: each of its schedule runs at every seed."""
+    seeds = config["lr_schedule"]["seeds"]
+    return [path for run in schedule_runs(config["lr_schedule"]).values() for path in
+            expand(pattern, seed=seeds, **run)]
+
+
+def local_data_files(wildcards):
     """The local copies of a data set that exist, so that replacing one reruns its users.
 
     Missing files are left out: the provider then falls back (download, stand-in) and logs why,
     or, with datasets.strict, stops with a message that says how to supply them.
     """
-    folder = config["datasets"][name]["path"]
-    if not folder:
-        return []
-    paths = [os.path.join(folder, file_name) for file_name in file_names]
-    return [path for path in paths if os.path.exists(path)]
+    return provider(wildcards.dataset).local_paths(config["datasets"][wildcards.dataset])
+
+
+def prepared(dataset):
+    """The prepared files of a data set as named inputs: data (.npz) and info (.json)."""
+    return {
+        name: expand(path, dataset=dataset)[0]
+        for name, path in rules.prepare_data.output.items()
+    }

@@ -1,19 +1,22 @@
 # Data sets: each resolved once into resources/<name>/ from a local copy, a verified download
-# or a stand-in (config: datasets.<name>.path, .download, and datasets.strict).
+# or a stand-in (config: datasets.<name>.path, .download, and datasets.strict). Rules that use
+# one take `**prepared("<name>")` as input.
 
 
-rule prepare_age_regression:
+rule prepare_data:
     input:
-        local=local_files("age_regression", AGE_REGRESSION_FILES),
+        local=local_data_files,
     output:
-        data="resources/age_regression/data.npz",
-        info="resources/age_regression/info.json",
+        data="resources/{dataset}/data.npz",
+        info="resources/{dataset}/info.json",
     params:
-        settings=lookup(dpath="datasets/age_regression", within=config),
+        settings=lookup(dpath="datasets/{dataset}", within=config),
         strict=lookup(dpath="datasets/strict", within=config),
     log:
-        "logs/data/age_regression.log",
+        "logs/data/{dataset}.log",
     conda:
         ENVIRONMENT
+    wildcard_constraints:
+        dataset="|".join(DATA_SETS),
     script:
-        "../scripts/prepare_age_regression.py"
+        "../scripts/prepare_data.py"

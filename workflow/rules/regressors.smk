@@ -1,13 +1,10 @@
 # Regressors on the age-regression faces (CS 541 HW1): trained with torch, on a GPU when one is
-# present. Every run reads the prepared data set once (rule prepare_age_regression).
-
-AGE_DATA = rules.prepare_age_regression.output
+# present. Every run reads the prepared data set once (rule prepare_data).
 
 
 rule age_mlp_run:
     input:
-        data=AGE_DATA.data,
-        info=AGE_DATA.info,
+        **prepared("age_regression"),
     output:
         metrics="results/age_mlp/seed{seed}/metrics.json",
         history="results/age_mlp/seed{seed}/history.csv",
@@ -67,8 +64,7 @@ rule age_mlp_figure_curves:
 
 rule age_linear_sgd_run:
     input:
-        data=AGE_DATA.data,
-        info=AGE_DATA.info,
+        **prepared("age_regression"),
     output:
         metrics="results/age_linear_sgd/lr{lr}-batch{batch_size}-seed{seed}/metrics.json",
         history="results/age_linear_sgd/lr{lr}-batch{batch_size}-seed{seed}/history.csv",

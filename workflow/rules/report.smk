@@ -16,6 +16,9 @@ FIGURES = [
     rules.age_mlp_figure_curves.output,
     rules.age_linear_sgd_figure_grid.output,
     rules.age_linear_sgd_figure_curves.output,
+    rules.batchnorm_figure_curves.output,
+    rules.lr_schedule_figure_divergence.output,
+    rules.lr_schedule_figure_schedules.output,
 ]
 TEMPLATES = sorted(str(path) for path in Path("templates").rglob("*") if path.is_file())
 

@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from dlrepro.data.base import CorruptData, DataSet, DataUnavailable
+from dlrepro.data.base import CorruptData, DataSet, DataUnavailable, Source, first_available
 from dlrepro.data.download import DEFAULT_TIMEOUT, fetch, sha256_file
 
 log = logging.getLogger("dlrepro")
@@ -410,49 +410,22 @@ def provide(settings: Mapping[str, Any], strict: bool, resources_dir: str | Path
     :class:`CorruptData` names the file.
     """
     settings = _settings(settings)
-    reasons: list[str] = []
-
-    def note(step: str, reason: str, level: int = logging.WARNING) -> None:
-        reasons.append(f"{step}: {reason}")
-        log.log(level, "%s: %s not used: %s", NAME, step, reason)
-
-    if settings["path"]:
-        try:
-            dataset = load_local(settings["path"])
-        except DataUnavailable as error:  # missing: try the next source. Corrupt: stop, named.
-            note("local copy", str(error))
-        else:
-            return _with_fallbacks(dataset, reasons)
-    else:
-        note("local copy", "datasets.age_regression.path is not set", logging.INFO)
-
-    if settings["download"]:
-        try:
-            dataset = download(settings["url"], resources_dir)
-        except DataUnavailable as error:
-            note("download", str(error))
-        else:
-            return _with_fallbacks(dataset, reasons)
-    else:
-        note("download", "datasets.age_regression.download is false", logging.INFO)
-
-    if strict:
-        raise DataUnavailable(
-            f"{NAME}: the real data set is not available and datasets.strict is true, so the "
-            "synthetic stand-in is not used. Tried: "
-            + "; ".join(reasons)
-            + ". "
-            + HOW_TO_SUPPLY
-            + " To accept the synthetic stand-in instead, set datasets.strict: false."
-        )
-    dataset = stand_in(**settings["stand_in"])
-    log.warning(
-        "%s: using the SYNTHETIC STAND-IN (seed %d, best reachable MSE %.4g) because %s. %s",
-        NAME, dataset.info["seed"], dataset.info["best_mse"], "; ".join(reasons), HOW_TO_SUPPLY,
-    )
-    return _with_fallbacks(dataset, reasons)
+    sources = [
+        Source("local copy",
+               (lambda: load_local(settings["path"])) if settings["path"] else None,
+               "datasets.age_regression.path is not set"),
+        Source("download",
+               (lambda: download(settings["url"], resources_dir)) if settings["download"] else None,
+               "datasets.age_regression.download is false"),
+    ]
+    return first_available(NAME, sources, strict=strict,
+                           stand_in=lambda: stand_in(**settings["stand_in"]),
+                           how_to_supply=HOW_TO_SUPPLY)
 
 
-def _with_fallbacks(dataset: DataSet, reasons: list[str]) -> DataSet:
-    dataset.info["fallbacks"] = list(reasons)
-    return dataset
+def local_paths(settings: Mapping[str, Any]) -> list[str]:
+    """The course files in ``settings["path"]`` that exist (none when no path is set)."""
+    folder = settings.get("path")
+    if not folder:
+        return []
+    return [str(path) for name in FILE_NAMES if (path := Path(folder).expanduser() / name).is_file()]

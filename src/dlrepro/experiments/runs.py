@@ -63,15 +63,3 @@ def is_finite(*values: float | torch.Tensor) -> bool:
 def data_record(data: DataSet) -> dict[str, Any]:
     """The run's ``data`` field: the data set's info, which always says whether it is a stand-in."""
     return {"stand_in": data.stand_in, **data.info}
-
-
-def mean_std(values) -> dict[str, float]:
-    """Mean and (population) std over seeds; NaN (a diverged run) propagates."""
-    array = np.array([math.nan if value is None else value for value in values], dtype=float)
-    return {"mean": float(array.mean()), "std": float(array.std())}
-
-
-def metric(metrics: dict[str, Any], key: str) -> float:
-    """A run's metric as a float; a diverged run's missing value (None in JSON) becomes NaN."""
-    value = metrics.get(key)
-    return math.nan if value is None else float(value)

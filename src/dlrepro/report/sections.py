@@ -34,6 +34,9 @@ SECTIONS = (
     Section("age_mlp", "Age regression with a one-hidden-layer network", "CS 541 HW1 Q2"),
     Section("age_linear_sgd", "Age regression by minibatch SGD: the grid and its selection",
             "CS 541 HW1 P2"),
+    Section("batchnorm", "BatchNorm: faster, a larger learning rate, better accuracy?",
+            "CS 7150 HW2 Q1"),
+    Section("lr_schedule", "A too-high learning rate, and a step schedule", "CS5242 HW3 Q1"),
 )
 
 

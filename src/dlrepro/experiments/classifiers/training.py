@@ -9,6 +9,7 @@ eval mode under ``torch.no_grad()`` in large batches.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,6 +39,8 @@ class EpochStats:
 
     loss: float
     accuracy: float
+    #: The largest minibatch loss of a training pass (where a blow-up shows first).
+    max_loss: float = math.nan
 
 
 def train_epoch(
@@ -58,6 +61,7 @@ def train_epoch(
     model.train()
     order = torch.randperm(len(X), generator=generator).to(X.device)
     loss_sum = torch.zeros((), dtype=torch.float64, device=X.device)
+    max_loss = torch.full((), -math.inf, device=X.device)
     correct = torch.zeros((), dtype=torch.int64, device=X.device)
     for rows in order.split(batch_size):
         inputs, targets = X[rows], y[rows]
@@ -67,8 +71,10 @@ def train_epoch(
         loss.backward()
         optimizer.step()
         loss_sum += loss.detach() * len(rows)
+        max_loss = torch.maximum(max_loss, loss.detach())
         correct += (logits.detach().argmax(dim=1) == targets).sum()
-    return EpochStats(loss=float(loss_sum) / len(X), accuracy=int(correct) / len(X))
+    return EpochStats(loss=float(loss_sum) / len(X), accuracy=int(correct) / len(X),
+                      max_loss=float(max_loss))
 
 
 def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> EpochStats:
@@ -84,3 +90,39 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> EpochStats:
             loss_sum += F.cross_entropy(logits, targets, reduction="sum").double()
             correct += (logits.argmax(dim=1) == targets).sum()
     return EpochStats(loss=float(loss_sum) / len(X), accuracy=int(correct) / len(X))
+
+
+def fit(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    train: tuple[torch.Tensor, torch.Tensor],
+    test: tuple[torch.Tensor, torch.Tensor],
+    *,
+    epochs: int,
+    batch_size: int,
+    generator: torch.Generator,
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
+) -> tuple[list[dict[str, float]], bool]:
+    """Train for ``epochs``, testing after each; (history rows, finished).
+
+    A row per epoch: ``epoch``, ``lr`` (the rate the epoch trained at), ``train_loss``,
+    ``train_accuracy`` (as trained on, see :func:`train_epoch`), ``max_batch_loss``,
+    ``test_loss``, ``test_accuracy`` (eval mode); accuracies in percent. Training stops at the
+    first epoch whose loss is not finite (``finished`` is then False): nothing later could be.
+    """
+    rows = []
+    for epoch in range(1, epochs + 1):
+        lr = optimizer.param_groups[0]["lr"]
+        trained = train_epoch(model, optimizer, *train, batch_size, generator)
+        tested = evaluate(model, *test)
+        rows.append({
+            "epoch": epoch, "lr": lr,
+            "train_loss": trained.loss, "train_accuracy": 100.0 * trained.accuracy,
+            "max_batch_loss": trained.max_loss,
+            "test_loss": tested.loss, "test_accuracy": 100.0 * tested.accuracy,
+        })
+        if not (math.isfinite(trained.loss) and math.isfinite(tested.loss)):
+            return rows, False
+        if scheduler is not None:
+            scheduler.step()
+    return rows, True

@@ -56,8 +56,10 @@ from dlrepro.experiments.runs import (
     data_record,
     is_finite,
     make_deterministic,
-    metric,
     seed_init,
+)
+from dlrepro.experiments.seed_stats import (
+    metric,
 )
 from dlrepro.results import RunResult
 

@@ -58,9 +58,11 @@ from dlrepro.experiments.runs import (
     data_record,
     is_finite,
     make_deterministic,
+    seed_init,
+)
+from dlrepro.experiments.seed_stats import (
     metric,
     mean_std,
-    seed_init,
 )
 from dlrepro.results import RunResult
 

@@ -1,0 +1,147 @@
+"""``batchnorm`` (CS 7150 HW2 Q1): does BatchNorm (a) speed convergence, (b) permit a larger
+learning rate, (c) improve final accuracy?
+
+The write-up's setting: a 784 → 128 → 64 → 10 ReLU network with and without ``BatchNorm1d``
+after each hidden Linear, SGD with momentum 0.9, batch 60, 15 epochs, lr 0.01 and 0.5, on MNIST.
+Two things in its code change what its numbers mean, and are done differently here:
+
+- Its counters of correct predictions were never reset, so the accuracy it prints after epoch k
+  is the average over epochs 1 … k, not the accuracy after epoch k. Here every epoch is measured
+  on its own (test accuracy in eval mode, so BatchNorm uses its running statistics), and
+  ``mean_test_accuracy`` (the average over epochs) is kept to set beside its printed numbers.
+- Its lr 0.5 runs continued training the two networks it had just trained at lr 0.01. Here every
+  run starts from a fresh network; one seed gives the plain and the BatchNorm network the same
+  initial Linear weights, so the two are compared seed by seed.
+
+The three claims, measured (see :func:`summarise`):
+
+(a) convergence: epochs until the seed-mean test accuracy first reaches the plain network's final
+    seed-mean test accuracy (both at the small lr), and the training loss after the first epoch;
+(b) larger lr: final test accuracy at the large lr, with and without BatchNorm;
+(c) final accuracy: the paired (same seed) gain in final test accuracy at the small lr, and its
+    lower bound mean − 2·standard error over seeds.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dlrepro.experiments.seed_stats import mean_std, metric, paired_gain
+
+MODELS = ("plain", "batchnorm")
+CURVES = ("train_loss", "train_accuracy", "test_accuracy")
+
+#: What the write-up printed after its 15th epoch (accuracies in percent are averages over
+#: epochs, see the module docstring; its lr 0.5 runs continued from the lr 0.01 networks).
+WRITE_UP = {
+    "data": "mnist",
+    "epochs": 15,
+    "plain": {
+        "0.01": {"train_loss": 0.013566769078955985, "train_accuracy": 97.31333333333333,
+                 "test_accuracy": 97.13733333333333},
+        "0.5": {"train_loss": 2.320054642915726, "train_accuracy": 10.359,
+                "test_accuracy": 10.079333333333333},
+    },
+    "batchnorm": {
+        "0.01": {"train_loss": 0.011879017250656035, "train_accuracy": 98.493,
+                 "test_accuracy": 97.45066666666666},
+        "0.5": {"train_loss": 0.061732807612632314, "train_accuracy": 97.12777777777778,
+                "test_accuracy": 96.526},
+    },
+}
+
+
+def model_name(batchnorm: bool) -> str:
+    return "batchnorm" if batchnorm else "plain"
+
+
+def lr_key(lr: float) -> str:
+    """A learning rate as a summary key: 0.01 -> "0.01"."""
+    return f"{float(lr):g}"
+
+
+def curves(histories: list[pd.DataFrame]) -> dict[str, dict[str, list[float]]]:
+    """Seed mean, std, min and max per epoch of each of :data:`CURVES`, over the given runs (up
+    to the shortest one's last epoch)."""
+    epochs = min(len(history) for history in histories)
+    out = {}
+    for column in CURVES:
+        values = np.array([history[column].to_numpy()[:epochs] for history in histories])
+        out[column] = {"mean": values.mean(axis=0).tolist(), "std": values.std(axis=0).tolist(),
+                       "min": values.min(axis=0).tolist(), "max": values.max(axis=0).tolist()}
+    out["epoch"] = list(range(1, epochs + 1))
+    return out
+
+
+def epochs_to_reach(mean_curve: list[float], target: float) -> float:
+    """The first epoch (1-based) whose value is at least ``target``; NaN if none is."""
+    reached = np.flatnonzero(np.asarray(mean_curve) >= target)
+    return float(reached[0] + 1) if len(reached) else math.nan
+
+
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict[str, Any]:
+    """Per model and lr: curves, final numbers over seeds; then the measures of claims (a)–(c).
+
+    ``records`` are the runs' metrics.json documents and ``histories`` their curves, in the same
+    order; each run's ``params`` hold ``model`` and ``lr``. Reads ``settings["lrs"]``: the
+    smallest is "the small lr", the largest "the large lr".
+    """
+    small, large = lr_key(min(settings["lrs"])), lr_key(max(settings["lrs"]))
+    settings_out: dict[str, dict[str, Any]] = {model: {} for model in MODELS}
+    final_by_seed: dict[tuple[str, str], dict[int, float]] = {}
+    for model in MODELS:
+        for lr in (lr_key(lr) for lr in settings["lrs"]):
+            runs = [(record, history) for record, history in zip(records, histories, strict=True)
+                    if record["params"]["model"] == model and lr_key(record["params"]["lr"]) == lr]
+            finished = [history for record, history in runs if record["status"] == "ok"]
+            final_by_seed[model, lr] = {
+                record["seed"]: metric(record["metrics"], "final_test_accuracy")
+                for record, _ in runs}
+            settings_out[model][lr] = {
+                "runs": len(runs),
+                "diverged_runs": sum(record["status"] == "diverged" for record, _ in runs),
+                **{quantity: mean_std([metric(record["metrics"], quantity) for record, _ in runs])
+                   for quantity in ("final_test_accuracy", "final_train_accuracy",
+                                    "final_train_loss", "mean_test_accuracy",
+                                    "mean_train_accuracy", "first_epoch_max_batch_loss")},
+                "curves": curves(finished) if finished else None,
+            }
+
+    plain, bn = settings_out["plain"][small], settings_out["batchnorm"][small]
+    target = plain["final_test_accuracy"]["mean"]
+    convergence = {
+        "target_test_accuracy": target,
+        "epochs_to_target": {
+            name: epochs_to_reach(entry["curves"]["test_accuracy"]["mean"], target)
+            if entry["curves"] else math.nan
+            for name, entry in (("plain", plain), ("batchnorm", bn))},
+        "first_epoch_train_loss": {
+            name: entry["curves"]["train_loss"]["mean"][0] if entry["curves"] else math.nan
+            for name, entry in (("plain", plain), ("batchnorm", bn))},
+    }
+    large_lr = {
+        name: settings_out[name][large]["final_test_accuracy"]["mean"] for name in MODELS}
+    without_curves = {model: {lr: {k: v for k, v in entry.items() if k != "curves"}
+                              for lr, entry in by_lr.items()} for model, by_lr in settings_out.items()}
+    return {
+        "small_lr": small,
+        "large_lr": large,
+        # the same numbers as under "models", by lr size: the claims do not depend on the lrs
+        "small": {model: without_curves[model][small] for model in MODELS},
+        "large": {model: without_curves[model][large] for model in MODELS},
+        "epochs": settings["epochs"],
+        "write_up_data": WRITE_UP["data"],
+        "models": settings_out,
+        "convergence": convergence,
+        "large_lr_test_accuracy": large_lr,
+        # how far the large lr leaves each network below the plain network at the small lr
+        "large_lr_shortfall": {name: target - value for name, value in large_lr.items()},
+        "small_lr_gain": paired_gain(final_by_seed["batchnorm", small],
+                                     final_by_seed["plain", small]),
+        "write_up": WRITE_UP,
+    }

@@ -1,0 +1,127 @@
+"""``lr_schedule`` (CS5242 HW3 Q1): what a too-high learning rate and a step schedule do.
+
+The write-up argues from the update rule and a lecture figure, without an experiment: a very high
+learning rate makes training diverge (the loss increases rapidly); a schedule that lowers the
+rate after every 15 epochs converges faster at the beginning, ends more accurate, and reduces
+overfitting. Measured here on the ``batchnorm`` experiment's network without BatchNorm and its
+training code (SGD with momentum, same batch size):
+
+- divergence: ``batchnorm``'s plain runs at its smallest and largest lr are re-used (the same
+  runs; nothing is trained twice): the largest minibatch loss of the first epoch, and where the
+  training loss ends against chance level, ln(classes);
+- the schedule: ``step`` (lr × ``gamma`` every ``step_size`` epochs) against ``constant`` at the
+  schedule's first rate and at its last, for ``epochs`` epochs: training loss after
+  ``early_epoch`` epochs (speed early), final test accuracy (accuracy late), and final train
+  minus test accuracy (overfitting).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from dlrepro.experiments.classifiers.batchnorm import curves, lr_key
+from dlrepro.experiments.seed_stats import mean_std, metric, paired_gain
+
+#: A run "failed" when its final training loss is at least this fraction of the chance-level
+#: loss ln(classes) (or not finite), and "trained" when it is below ``TRAINED`` of it.
+FAILED, TRAINED = 0.9, 0.5
+
+#: What the write-up states (no numbers: it ran no experiment for this question).
+WRITE_UP = {
+    "divergence": "a very high learning rate makes training diverge; the loss increases rapidly",
+    "schedule": "a step decay every 15 epochs converges faster at the beginning, improves "
+                "accuracy and reduces overfitting",
+}
+
+
+#: The schedule runs, by role: the step schedule, and constant rates at its first and last rate.
+ROLES = ("step", "constant_first", "constant_last")
+
+
+def schedule_runs(settings: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Each role's run parameters (``schedule``, ``lr``), the same for every seed."""
+    first = float(settings["lr"])
+    last = first * float(settings["gamma"]) ** ((int(settings["epochs"]) - 1)
+                                                // int(settings["step_size"]))
+    return {
+        "step": {"schedule": "step", "lr": lr_key(first)},
+        "constant_first": {"schedule": "constant", "lr": lr_key(first)},
+        "constant_last": {"schedule": "constant", "lr": lr_key(last)},
+    }
+
+
+def _finals(runs: list[tuple[dict, pd.DataFrame]], early_epoch: int) -> dict[str, Any]:
+    finished = [history for record, history in runs if record["status"] == "ok"]
+    gap = [metric(r["metrics"], "final_train_accuracy") - metric(r["metrics"], "final_test_accuracy")
+           for r, _ in runs]
+    return {
+        "runs": len(runs),
+        "diverged_runs": sum(record["status"] == "diverged" for record, _ in runs),
+        "final_test_accuracy": mean_std([metric(r["metrics"], "final_test_accuracy")
+                                         for r, _ in runs]),
+        "final_train_loss": mean_std([metric(r["metrics"], "final_train_loss") for r, _ in runs]),
+        "generalisation_gap": mean_std(gap),
+        "early_train_loss": mean_std([
+            float(history["train_loss"].iloc[early_epoch - 1]) if len(history) >= early_epoch
+            else math.nan for _, history in runs]),
+        "curves": curves(finished) if finished else None,
+    }
+
+
+def summarise(
+    records: list[dict[str, Any]],
+    histories: list[pd.DataFrame],
+    divergence_records: list[dict[str, Any]],
+    divergence_histories: list[pd.DataFrame],
+    settings: dict[str, Any],
+    divergence_lrs: list[float],
+) -> dict[str, Any]:
+    """The divergence half from ``batchnorm``'s plain runs at the smallest and largest of
+    ``divergence_lrs``; the schedule half from this experiment's runs (``params``: schedule, lr)."""
+    small, large = lr_key(min(divergence_lrs)), lr_key(max(divergence_lrs))
+    chance = metric(divergence_records[0]["metrics"], "initial_loss_chance")
+    divergence: dict[str, Any] = {}
+    for name, lr in (("small", small), ("large", large)):
+        runs = [(r, h) for r, h in zip(divergence_records, divergence_histories, strict=True)
+                if r["params"]["model"] == "plain" and lr_key(r["params"]["lr"]) == lr]
+        finals = [metric(r["metrics"], "final_train_loss") for r, _ in runs]
+        divergence[name] = {
+            "lr": float(lr),
+            "first_epoch_max_batch_loss": mean_std(
+                [metric(r["metrics"], "first_epoch_max_batch_loss") for r, _ in runs]),
+            # runs that blew up (not finite) or ended no better than a uniform guess
+            "failed_fraction": sum(not loss < FAILED * chance for loss in finals) / len(runs),
+            # runs whose training loss ended below half the chance level
+            "trained_fraction": sum(loss < TRAINED * chance for loss in finals) / len(runs),
+            **_finals(runs, 1),
+        }
+    divergence["chance_loss"] = chance
+    # how many times the chance-level loss the worst first-epoch batch reached, at the large lr
+    divergence["large_blow_up"] = divergence["large"]["first_epoch_max_batch_loss"]["mean"] / chance
+
+    early = int(settings["early_epoch"])
+    schedules: dict[str, Any] = {}
+    final_by_seed: dict[str, dict[int, float]] = {}
+    for role, run in schedule_runs(settings).items():
+        runs = [(r, h) for r, h in zip(records, histories, strict=True)
+                if r["params"]["schedule"] == run["schedule"]
+                and lr_key(r["params"]["lr"]) == run["lr"]]
+        schedules[role] = {**run, **_finals(runs, early)}
+        final_by_seed[role] = {r["seed"]: metric(r["metrics"], "final_test_accuracy")
+                               for r, _ in runs}
+    return {
+        "write_up_data": None,  # the write-up ran nothing: its statements hold on any data
+        "divergence": divergence,
+        "early_epoch": early,
+        "epochs": int(settings["epochs"]),
+        "step_size": int(settings["step_size"]),
+        **schedules,
+        "step_gain_over_constant_first": paired_gain(final_by_seed["step"],
+                                                     final_by_seed["constant_first"]),
+        "step_gain_over_constant_last": paired_gain(final_by_seed["step"],
+                                                    final_by_seed["constant_last"]),
+        "write_up": WRITE_UP,
+    }

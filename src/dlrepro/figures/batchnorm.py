@@ -1,0 +1,53 @@
+"""Figure of ``batchnorm``: training loss, training accuracy and test accuracy per epoch, for each
+network and learning rate: the seed mean, and a band from the lowest to the highest seed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.ticker import MaxNLocator
+
+from dlrepro.figures.style import new_figure
+
+#: (colour, line style) per network and per small/large learning rate.
+STYLE = {
+    ("plain", "small"): ("#1f77b4", "-"),
+    ("plain", "large"): ("#1f77b4", "--"),
+    ("batchnorm", "small"): ("#d62728", "-"),
+    ("batchnorm", "large"): ("#d62728", "--"),
+}
+LABELS = {"plain": "plain", "batchnorm": "BatchNorm"}
+PANELS = (
+    ("train_loss", "training loss (cross-entropy)"),
+    ("train_accuracy", "training accuracy (%)"),
+    ("test_accuracy", "test accuracy (%, eval mode)"),
+)
+
+
+def band(ax, epochs, curve: dict[str, list[float]], colour: str, style: str, label: str) -> None:
+    """A seed mean as a line and the range over seeds as a band (positive where the values are,
+    so it suits a log scale too); whole epochs on the x axis."""
+    ax.fill_between(epochs, curve["min"], curve["max"], color=colour, alpha=0.18, linewidth=0)
+    ax.plot(epochs, curve["mean"], color=colour, linestyle=style, linewidth=1.3, label=label)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def curves(summary: dict[str, Any]):
+    """Three panels over epochs; one line per network × lr (solid: small lr, dashed: large)."""
+    fig, axes = new_figure(3, figsize=(7.4, 2.9))
+    lrs = {"small": summary["small_lr"], "large": summary["large_lr"]}
+    for (model, size), (colour, style) in STYLE.items():
+        entry = summary["models"][model][lrs[size]]
+        if not entry["curves"]:
+            continue  # every seed diverged: nothing finite to draw
+        label = f"{LABELS[model]}, lr {lrs[size]}"
+        epochs = entry["curves"]["epoch"]
+        for ax, (column, _) in zip(axes, PANELS):
+            band(ax, epochs, entry["curves"][column], colour, style, label)
+    for ax, (column, title) in zip(axes, PANELS):
+        ax.set_title(title)
+        ax.set_xlabel("epoch")
+    axes[0].set_yscale("log")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=4)
+    return fig
