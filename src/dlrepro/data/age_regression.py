@@ -44,7 +44,13 @@ from typing import Any
 
 import numpy as np
 
-from dlrepro.data.base import CorruptData, DataSet, DataUnavailable, Source, first_available
+from dlrepro.data.base import (
+    CorruptData,
+    DataSet,
+    DataUnavailable,
+    existing_files,
+    first_available,
+)
 from dlrepro.data.download import DEFAULT_TIMEOUT, fetch, sha256_file
 
 log = logging.getLogger("dlrepro")
@@ -410,22 +416,15 @@ def provide(settings: Mapping[str, Any], strict: bool, resources_dir: str | Path
     :class:`CorruptData` names the file.
     """
     settings = _settings(settings)
-    sources = [
-        Source("local copy",
-               (lambda: load_local(settings["path"])) if settings["path"] else None,
-               "datasets.age_regression.path is not set"),
-        Source("download",
-               (lambda: download(settings["url"], resources_dir)) if settings["download"] else None,
-               "datasets.age_regression.download is false"),
-    ]
-    return first_available(NAME, sources, strict=strict,
-                           stand_in=lambda: stand_in(**settings["stand_in"]),
-                           how_to_supply=HOW_TO_SUPPLY)
+    return first_available(
+        NAME, settings, setting="datasets.age_regression", strict=strict,
+        load_local=load_local,
+        download=lambda: download(settings["url"], resources_dir),
+        stand_in=lambda: stand_in(**settings["stand_in"]),
+        how_to_supply=HOW_TO_SUPPLY,
+    )
 
 
 def local_paths(settings: Mapping[str, Any]) -> list[str]:
     """The course files in ``settings["path"]`` that exist (none when no path is set)."""
-    folder = settings.get("path")
-    if not folder:
-        return []
-    return [str(path) for name in FILE_NAMES if (path := Path(folder).expanduser() / name).is_file()]
+    return existing_files(settings.get("path"), [[name] for name in FILE_NAMES])

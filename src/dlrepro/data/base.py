@@ -9,7 +9,7 @@ says where the data came from. ``info`` is what every run's ``data`` field and t
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,43 +57,44 @@ def load_dataset(npz_path: str | Path, info_path: str | Path) -> DataSet:
     return DataSet(arrays=arrays, info=read_json(info_path))
 
 
-@dataclass
-class Source:
-    """One place a provider may take a data set from, in the order tried."""
-
-    #: What it is, for the log and the error message: "local copy", "download".
-    step: str
-    #: Reads the data set; ``None`` when config does not ask for this source.
-    load: Callable[[], DataSet] | None
-    #: Why the source is not configured (shown when ``load`` is None).
-    unset_reason: str = ""
-
-
 def first_available(
     name: str,
-    sources: list[Source],
+    settings: Mapping[str, Any],
     *,
+    setting: str,
     strict: bool,
+    load_local: Callable[[str], DataSet],
+    download: Callable[[], DataSet] | None,
     stand_in: Callable[[], DataSet],
     how_to_supply: str,
 ) -> DataSet:
-    """The data set from the first source that works, else the stand-in (an error if ``strict``).
+    """The data set from the first source that works: the local copy at ``settings["path"]``,
+    then ``download()`` when ``settings["download"]`` (a data set with no known address passes
+    ``download=None``), else the stand-in, which ``strict`` turns into an error.
 
     A source that is missing (:class:`DataUnavailable`) is passed over with its reason logged and
     kept in ``info["fallbacks"]``; one that is there but corrupt (:class:`CorruptData`) stops
-    everything, named, as it is never silently replaced.
+    everything, named, as it is never silently replaced. ``setting`` is the config key of the
+    data set (``datasets.mnist``), for the reasons given.
     """
+    sources: list[tuple[str, Callable[[], DataSet] | None, str]] = [
+        ("local copy", (lambda: load_local(settings["path"])) if settings.get("path") else None,
+         f"{setting}.path is not set"),
+    ]
+    if download is not None:
+        sources.append(("download", download if settings.get("download") else None,
+                        f"{setting}.download is false"))
     reasons: list[str] = []
-    for source in sources:
-        if source.load is None:
-            reasons.append(f"{source.step}: {source.unset_reason}")
-            log.info("%s: %s not used: %s", name, source.step, source.unset_reason)
+    for step, load, unset_reason in sources:
+        if load is None:
+            reasons.append(f"{step}: {unset_reason}")
+            log.info("%s: %s not used: %s", name, step, unset_reason)
             continue
         try:
-            dataset = source.load()
+            dataset = load()
         except DataUnavailable as error:
-            reasons.append(f"{source.step}: {error}")
-            log.warning("%s: %s not used: %s", name, source.step, error)
+            reasons.append(f"{step}: {error}")
+            log.warning("%s: %s not used: %s", name, step, error)
             continue
         dataset.info["fallbacks"] = reasons
         return dataset
@@ -108,3 +109,14 @@ def first_available(
                 "; ".join(reasons), how_to_supply)
     dataset.info["fallbacks"] = reasons
     return dataset
+
+
+def existing_files(folder: str | None, candidates: list[list[str]]) -> list[str]:
+    """For each entry of ``candidates`` (alternative names of one file), the first that exists in
+    ``folder``; none when no folder is set. What the workflow watches for changes."""
+    if not folder:
+        return []
+    base = Path(folder).expanduser()
+    found = (next((base / name for name in names if (base / name).is_file()), None)
+             for names in candidates)
+    return [str(path) for path in found if path is not None]

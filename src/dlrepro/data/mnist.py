@@ -36,7 +36,13 @@ from typing import Any
 import numpy as np
 
 from dlrepro.data import digits
-from dlrepro.data.base import CorruptData, DataSet, DataUnavailable, Source, first_available
+from dlrepro.data.base import (
+    CorruptData,
+    DataSet,
+    DataUnavailable,
+    existing_files,
+    first_available,
+)
 from dlrepro.data.download import DEFAULT_TIMEOUT, sha256_file
 
 SETTING = "datasets.mnist"
@@ -266,24 +272,15 @@ def provide(settings: Mapping[str, Any], strict: bool, resources_dir: str | Path
     ``resources_dir`` (if ``download``), else the digits stand-in (refused when ``strict``)."""
     settings = _settings(settings)
     name = settings["name"]
-    sources = [
-        Source("local copy",
-               (lambda: load_local(settings["path"], name)) if settings["path"] else None,
-               f"{SETTING}.path is not set"),
-        Source("download",
-               (lambda: download(name, resources_dir, settings["mirrors"]))
-               if settings["download"] else None,
-               f"{SETTING}.download is false"),
-    ]
-    return first_available(name, sources, strict=strict,
-                           stand_in=lambda: stand_in(**settings["stand_in"]),
-                           how_to_supply=HOW_TO_SUPPLY)
+    return first_available(
+        name, settings, setting=SETTING, strict=strict,
+        load_local=lambda path: load_local(path, name),
+        download=lambda: download(name, resources_dir, settings["mirrors"]),
+        stand_in=lambda: stand_in(**settings["stand_in"]),
+        how_to_supply=HOW_TO_SUPPLY,
+    )
 
 
 def local_paths(settings: Mapping[str, Any]) -> list[str]:
     """The IDX files (plain or .gz) in ``settings["path"]`` that exist (none when no path)."""
-    folder = settings.get("path")
-    if not folder:
-        return []
-    found = (_locate(Path(folder).expanduser(), base) for base in FILES.values())
-    return [str(path) for path in found if path is not None]
+    return existing_files(settings.get("path"), [[base, f"{base}.gz"] for base in FILES.values()])
