@@ -13,7 +13,7 @@ from dlrepro.data.base import CorruptData, DataUnavailable
 def course_arrays(sizes=(5, 3, 4), seed=0, label_shape=()):
     rng = np.random.default_rng(seed)
     arrays = {}
-    for split, n in zip(il.SPLITS, sizes):
+    for split, n in zip(il.SPLITS, sizes, strict=True):
         arrays[f"{split}_images"] = rng.integers(0, 256, size=(n, 48, 48, 3)).astype(np.uint8)
         arrays[f"{split}_labels"] = rng.integers(0, 6, size=(n, *label_shape)).astype(np.uint8)
     return arrays
