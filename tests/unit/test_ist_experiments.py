@@ -288,7 +288,9 @@ def test_quadratic_run_and_summary():
                                   params=QUADRATIC, seed=seed, result=result, provenance={}))
                for seed, result in enumerate(results)]
     summary = ist_quadratic.summarise(records, QUADRATIC)
-    assert summary["agree_all"] is True and summary["features"] == 10
+    assert summary["agree_all"] is True and summary["features"] == 10 and summary["runs"] == 2
+    assert summary["network_reached_minimum_runs"] == sum(
+        r.metrics["network_reached_minimum"] for r in results)
     assert summary["coef_max_abs_diff"] == max(r.metrics["coef_max_abs_diff"] for r in results)
     assert summary["write_up_expansion_matches"] is False
     assert summary["ordered_design_invertible_any"] is False

@@ -260,9 +260,7 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
     (where the records carry it), and the comparison's verdicts as plain booleans.
     """
     groups = group_by(records, "variant")
-    for name in groups:
-        parse_variant(name)  # refuses records of no known variant
-    variant_stats = {
+    variant_stats = {  # parse_variant refuses records of no known variant
         name: {**parse_variant(name), "runs": len(runs),
                "diverged": sum(record["status"] == "diverged" for record in runs),
                **seed_stats(runs, QUANTITIES), "runtime_seconds": runtime(runs)}
@@ -290,9 +288,9 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
             summary["batch"]["small_slower"] = seconds[small] > seconds[large]
     if "momentum" in summary:
         without, with_ = _lowest_and_highest(summary["momentum"])
-        summary["momentum"].update(without=without, **{"with": with_},
-                                   **_lead(summary["momentum"], with_, without,
-                                           "with_beats_without"))
+        summary["momentum"].update({"without": without, "with": with_,
+                                    **_lead(summary["momentum"], with_, without,
+                                            "with_beats_without")})
         if histories is not None:
             summary["momentum"].update(_momentum_curves(
                 records, histories, comparisons(settings)["momentum"]))
