@@ -1,0 +1,351 @@
+"""``ist_torch`` (IST DL HW1 Q2): logistic regression and a feed-forward network in PyTorch.
+
+As the homework's skeleton (``hw1-q2.py``): inputs are the flattened images / 255, the loss
+``nn.CrossEntropyLoss``, the optimiser ``torch.optim.SGD(lr, momentum, weight_decay=l2)`` (so the
+ℓ2 penalty applies to weights and biases alike), minibatches of a fresh random order each epoch.
+
+- Logistic regression (Q2.1): ``nn.Linear``, batch 32, ℓ2 0.01, 100 epochs, lr ∈ {1e-5, 1e-3,
+  0.1}; the write-up picks the lr with the highest (final) validation accuracy.
+- Feed-forward network (Q2.2): ``layers`` hidden layers of ``hidden`` units, each Linear → ReLU →
+  ``nn.Dropout``; defaults as the skeleton's: 2 × 200, lr 0.002, batch 64, dropout 0.3,
+  momentum 0, no ℓ2, 200 epochs (the skeleton's default; the write-up states no epoch count).
+  Three comparisons vary one default each: batch 64 vs 512; dropout 0.01 / 0.25 / 0.5 (at batch
+  64); momentum 0 vs 0.9 at batch 1024.
+
+One run is one variant point and one seed; :func:`variant_name` names a point as its run folder
+does (``logreg-lr0.001``, ``mlp-batch64-dropout0.3-momentum0``), :func:`parse_variant` reads it
+back, :func:`variants` lists every point the comparisons need and :func:`comparisons` says which
+points form which comparison. The initial weights (``torch.manual_seed``) and the batch order
+come from the run's seed; every variant of a seed starts from the same stream.
+
+Per epoch: the mean loss and accuracy of the batches as they were trained on (train mode, with
+dropout), and the validation loss and accuracy (eval mode). The test accuracy once, at the end,
+as the write-up reports it. A run whose loss stops being finite ends there and is ``diverged``.
+The write-up's training times are for whole runs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+
+from dlrepro.data.base import DataSet
+from dlrepro.experiments.classifiers.training import as_inputs, as_labels, evaluate, train_epoch
+from dlrepro.experiments.ist.common import group_by, runtime, seed_stats
+from dlrepro.experiments.runs import (
+    batch_generator,
+    data_record,
+    is_finite,
+    make_deterministic,
+    seed_init,
+)
+from dlrepro.results import RunResult
+
+MODELS = ("logreg", "mlp")
+QUANTITIES = ("test_acc", "val_acc", "train_acc", "train_loss", "val_loss", "test_loss",
+              "val_loss_min", "val_loss_rise", "val_acc_max")
+
+#: What the write-up reports (IST DL HW1 Q2), keyed as :func:`comparisons` keys its points.
+#: Times are for whole runs, in seconds.
+WRITE_UP = {
+    "lr": {
+        "1e-05": {"test_acc": 0.4623, "val_acc": 0.4694, "training_seconds": 10},
+        "0.001": {"test_acc": 0.5247, "val_acc": 0.5264, "training_seconds": 11},
+        "0.1": {"test_acc": 0.2757, "val_acc": 0.2913, "training_seconds": 10},
+        "best": "0.001",
+    },
+    "batch": {
+        "64": {"test_acc": 0.6003, "val_acc": 0.6026, "training_seconds": 96},
+        "512": {"test_acc": 0.5187, "val_acc": 0.5021, "training_seconds": 53},
+    },
+    "dropout": {
+        "0.01": {"test_acc": 0.5717, "val_acc": 0.5734, "training_seconds": 95},
+        "0.25": {"test_acc": 0.6050, "val_acc": 0.6068, "training_seconds": 93},
+        "0.5": {"test_acc": 0.5883, "val_acc": 0.6011, "training_seconds": 100},
+        "best": "0.25",
+    },
+    "momentum": {
+        "0": {"test_acc": 0.4887, "val_acc": 0.4701, "training_seconds": 96,
+              "val_acc_plateau_about": 0.45},
+        "0.9": {"test_acc": 0.5980, "val_acc": 0.5933, "training_seconds": 50,
+                "val_acc_reaches_about": 0.60},
+    },
+}
+
+
+# --- variant points and their names ------------------------------------------------------------
+
+
+def value_label(value: float) -> str:
+    """A number as names and summary keys show it: 0.001 -> "0.001", 1e-05 -> "1e-05", 0 -> "0"."""
+    return f"{float(value):g}"
+
+
+def variant_name(point: Mapping[str, Any]) -> str:
+    """The run folder name of a variant point (without the seed)."""
+    if point["model"] == "logreg":
+        return f"logreg-lr{value_label(point['lr'])}"
+    if point["model"] == "mlp":
+        return (f"mlp-batch{int(point['batch_size'])}-dropout{value_label(point['dropout'])}"
+                f"-momentum{value_label(point['momentum'])}")
+    raise ValueError(f"ist_torch: unknown model {point['model']!r}; expected {' or '.join(MODELS)}")
+
+
+_NUMBER = r"[0-9][0-9.e+-]*"
+_PATTERNS = {
+    "logreg": re.compile(rf"logreg-lr(?P<lr>{_NUMBER})"),
+    "mlp": re.compile(rf"mlp-batch(?P<batch_size>\d+)-dropout(?P<dropout>{_NUMBER})"
+                      rf"-momentum(?P<momentum>{_NUMBER})"),
+}
+
+
+def parse_variant(name: str) -> dict[str, Any]:
+    """The variant point a run folder name stands for; only names :func:`variant_name` writes."""
+    for model, pattern in _PATTERNS.items():
+        match = pattern.fullmatch(name)
+        if match:
+            try:
+                point = {"model": model, **{key: float(value)
+                                            for key, value in match.groupdict().items()}}
+            except ValueError:
+                break
+            if "batch_size" in point:
+                point["batch_size"] = int(point["batch_size"])
+            if variant_name(point) == name:
+                return point
+            break
+    raise ValueError(f"ist_torch: {name!r} is not a variant name (e.g. logreg-lr0.001, "
+                     "mlp-batch64-dropout0.3-momentum0)")
+
+
+def comparisons(settings: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """comparison -> {the varied value's label -> variant name}.
+
+    ``lr``: the logistic regression lrs. The network's comparisons vary one of its defaults
+    (``settings["mlp"]``) each: ``batch`` (``batch_sizes``), ``dropout`` (``dropouts``),
+    ``momentum`` (``momentums`` at ``momentum_batch_size``).
+    """
+    mlp = settings["mlp"]
+
+    def network(**changes) -> str:
+        point = {"model": "mlp", "batch_size": mlp["batch_size"], "dropout": mlp["dropout"],
+                 "momentum": mlp["momentum"], **changes}
+        return variant_name(point)
+
+    return {
+        "lr": {value_label(lr): variant_name({"model": "logreg", "lr": lr})
+               for lr in settings["lrs"]},
+        "batch": {str(int(size)): network(batch_size=size) for size in settings["batch_sizes"]},
+        "dropout": {value_label(rate): network(dropout=rate) for rate in settings["dropouts"]},
+        "momentum": {value_label(value): network(batch_size=settings["momentum_batch_size"],
+                                           momentum=value)
+                     for value in settings["momentums"]},
+    }
+
+
+def variants(settings: Mapping[str, Any]) -> list[str]:
+    """Every variant name the comparisons need, each once, sorted."""
+    return sorted({name for points in comparisons(settings).values() for name in points.values()})
+
+
+# --- one run -------------------------------------------------------------------------------------
+
+
+def build_model(point: Mapping[str, Any], settings: Mapping[str, Any], n_features: int,
+                classes: int) -> nn.Module:
+    if point["model"] == "logreg":
+        return nn.Linear(n_features, classes)
+    mlp = settings["mlp"]
+    layers: list[nn.Module] = []
+    width = n_features
+    for _ in range(int(mlp["layers"])):
+        layers += [nn.Linear(width, int(mlp["hidden"])), nn.ReLU(),
+                   nn.Dropout(float(point["dropout"]))]
+        width = int(mlp["hidden"])
+    return nn.Sequential(*layers, nn.Linear(width, classes))
+
+
+def hyperparameters(point: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:
+    """lr, batch size, momentum, ℓ2 and epochs of a point: the point's own, the rest from its
+    model's section of ``settings``."""
+    section = settings[point["model"]]
+    return {
+        "lr": float(point.get("lr", section.get("lr"))),
+        "batch_size": int(point.get("batch_size", section.get("batch_size"))),
+        "momentum": float(point.get("momentum", 0.0)),
+        "l2": float(section["l2"]),
+        "epochs": int(section["epochs"]),
+    }
+
+
+def run(settings: dict[str, Any], data: DataSet, variant: str | Mapping[str, Any], seed: int,
+        device: str = "cpu") -> RunResult:
+    """One variant point (a name as :func:`variant_name` writes it, or the point) and one seed.
+
+    Reads ``settings``: ``logreg`` {batch_size, l2, epochs} and ``mlp`` {hidden, layers, lr, l2,
+    epochs}. History columns: ``epoch``, ``train_loss``, ``train_acc``, ``val_loss``,
+    ``val_acc``.
+    """
+    point = parse_variant(variant) if isinstance(variant, str) else dict(variant)
+    hyper = hyperparameters(point, settings)
+    make_deterministic(device)
+    X = {split: as_inputs(data.arrays[f"X_{split}"], device) for split in ("train", "val", "test")}
+    y = {split: as_labels(data.arrays[f"y_{split}"], device) for split in ("train", "val", "test")}
+    seed_init(seed)
+    model = build_model(point, settings, X["train"].shape[1], int(data.info["classes"])).to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=hyper["lr"], momentum=hyper["momentum"],
+                                weight_decay=hyper["l2"])
+    generator = batch_generator(seed)
+
+    history = []
+    for epoch in range(1, hyper["epochs"] + 1):
+        trained = train_epoch(model, optimizer, X["train"], y["train"], hyper["batch_size"],
+                              generator)
+        validation = evaluate(model, X["val"], y["val"])
+        history.append({"epoch": epoch, "train_loss": trained.loss, "train_acc": trained.accuracy,
+                        "val_loss": validation.loss, "val_acc": validation.accuracy})
+        if not is_finite(trained.loss, validation.loss):
+            break
+    history = pd.DataFrame(history)
+    finished = len(history) == hyper["epochs"] and is_finite(trained.loss, validation.loss)
+    metrics = _final_metrics(history, finished,
+                             evaluate(model, X["test"], y["test"]) if finished else None)
+    return RunResult(metrics=metrics, history=history, data=data_record(data))
+
+
+def _final_metrics(history: pd.DataFrame, finished: bool, test) -> dict[str, Any]:
+    """The last epoch's numbers, where the validation loss bottomed out and how far it rose
+    after, and the test numbers; NaN throughout for a run that did not finish."""
+    last = history.iloc[-1]
+    lowest = history.loc[history["val_loss"].idxmin()] if finished else None
+    metrics: dict[str, Any] = {
+        key: float(last[key]) if finished else math.nan
+        for key in ("train_loss", "train_acc", "val_loss", "val_acc")
+    }
+    metrics.update(
+        test_loss=test.loss if finished else math.nan,
+        test_acc=test.accuracy if finished else math.nan,
+        val_loss_min=float(lowest["val_loss"]) if finished else math.nan,
+        val_loss_min_epoch=int(lowest["epoch"]) if finished else math.nan,
+        # final minus lowest validation loss: how far it rose after its best epoch
+        val_loss_rise=float(last["val_loss"] - lowest["val_loss"]) if finished else math.nan,
+        val_acc_max=float(history["val_acc"].max()) if finished else math.nan,
+        epochs_completed=int(last["epoch"]),
+    )
+    return metrics
+
+
+# --- summary over variants and seeds -------------------------------------------------------------
+
+
+def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
+              histories: list[pd.DataFrame] | None = None) -> dict[str, Any]:
+    """Every variant's numbers (mean ± std over seeds) and the four comparisons.
+
+    ``records`` are the runs' metrics.json documents; a run's point is read from its
+    ``params["variant"]`` (the run folder's wildcard). ``settings`` is the whole ``ist_torch``
+    section (the comparisons come from it). ``histories`` (optional, in the order of
+    ``records``) add the momentum comparison's epoch-by-epoch losses.
+
+    Per comparison, mappings from the varied value's label (``"0.001"``, ``"64"``, ``"0.25"``,
+    ``"0.9"``) to the mean over seeds: ``test_acc``, ``val_acc``, ``test_error`` and
+    ``val_error`` (1 − accuracy: what an ``argmin`` claim picks the best from), ``runtime_seconds``
+    (where the records carry it), and the comparison's verdicts as plain booleans.
+    """
+    groups = group_by(records, "variant")
+    variant_stats = {  # parse_variant refuses records of no known variant
+        name: {**parse_variant(name), "runs": len(runs),
+               "diverged": sum(record["status"] == "diverged" for record in runs),
+               **seed_stats(runs, QUANTITIES), "runtime_seconds": runtime(runs)}
+        for name, runs in sorted(groups.items())
+    }
+    summary: dict[str, Any] = {
+        "seeds": sorted({record["seed"] for record in records}),
+        "diverged_runs": sum(record["status"] == "diverged" for record in records),
+        "variants": variant_stats,
+    }
+    for comparison, points in comparisons(settings).items():
+        present = {key: name for key, name in points.items() if name in variant_stats}
+        if present:
+            summary[comparison] = _table(present, variant_stats)
+    if "lr" in summary:
+        summary["lr"].update(_best(summary["lr"], "val_error"))
+    if "dropout" in summary:
+        summary["dropout"].update(_best(summary["dropout"], "test_error"))
+    if "batch" in summary:
+        small, large = _lowest_and_highest(summary["batch"])
+        summary["batch"].update(small=small, large=large,
+                                **_lead(summary["batch"], small, large, "small_beats_large"))
+        if "runtime_seconds" in summary["batch"]:
+            seconds = summary["batch"]["runtime_seconds"]
+            summary["batch"]["small_slower"] = seconds[small] > seconds[large]
+    if "momentum" in summary:
+        without, with_ = _lowest_and_highest(summary["momentum"])
+        summary["momentum"].update({"without": without, "with": with_,
+                                    **_lead(summary["momentum"], with_, without,
+                                            "with_beats_without")})
+        if histories is not None:
+            summary["momentum"].update(_momentum_curves(
+                records, histories, comparisons(settings)["momentum"]))
+    summary["write_up"] = WRITE_UP
+    return summary
+
+
+def _table(points: dict[str, str], variant_stats: dict[str, Any]) -> dict[str, Any]:
+    """Per label: means over seeds of one comparison's variants."""
+    def means(quantity: str) -> dict[str, float]:
+        return {key: variant_stats[name][quantity]["mean"] for key, name in points.items()}
+
+    table: dict[str, Any] = {"variants": points}
+    for quantity in ("test_acc", "val_acc", "train_loss", "val_loss", "val_loss_min",
+                     "val_loss_rise", "val_acc_max"):
+        table[quantity] = means(quantity)
+    table["test_error"] = {key: 1.0 - value for key, value in table["test_acc"].items()}
+    table["val_error"] = {key: 1.0 - value for key, value in table["val_acc"].items()}
+    seconds = {key: variant_stats[name]["runtime_seconds"] for key, name in points.items()}
+    if all(value is not None for value in seconds.values()):
+        table["runtime_seconds"] = {key: value["mean"] for key, value in seconds.items()}
+    return table
+
+
+def _best(table: dict[str, Any], error_key: str) -> dict[str, Any]:
+    """The label with the lowest error (among the finite), as ``best``."""
+    finite = {key: value for key, value in table[error_key].items() if math.isfinite(value)}
+    return {"best": min(finite, key=finite.get) if finite else None}
+
+
+def _lowest_and_highest(table: dict[str, Any]) -> tuple[str, str]:
+    """The labels of the smallest and the largest varied value (compared as numbers)."""
+    keys = sorted(table["test_acc"], key=float)
+    return keys[0], keys[-1]
+
+
+def _lead(table: dict[str, Any], winner: str, loser: str, name: str) -> dict[str, Any]:
+    """Whether ``winner`` has the higher mean test accuracy (as ``name``), and by how much."""
+    gain = table["test_acc"][winner] - table["test_acc"][loser]
+    return {name: gain > 0, "test_acc_gain": gain}
+
+
+def _momentum_curves(records, histories, points: dict[str, str]) -> dict[str, Any]:
+    """Seed-mean curves of the lowest and the highest momentum, compared epoch by epoch: the
+    fraction of epochs in which the higher momentum has the lower training and validation
+    loss."""
+    keys = sorted(points, key=float)
+    curves = {}
+    for key in (keys[0], keys[-1]):
+        finished = [history for record, history in zip(records, histories, strict=True)
+                    if record["params"]["variant"] == points[key] and record["status"] == "ok"]
+        if not finished:
+            return {}
+        curves[key] = {column: np.mean([h[column].to_numpy() for h in finished], axis=0)
+                       for column in ("train_loss", "val_loss")}
+    low, high = curves[keys[0]], curves[keys[-1]]
+    return {f"{column}_lower_fraction": float(np.mean(high[column] < low[column]))
+            for column in ("train_loss", "val_loss")}
