@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from dlrepro.data.base import DataSet
-from dlrepro.experiments.runs import STREAM_BATCHES, mean_std, metric, stream_seed
+from dlrepro.experiments.runs import STREAM_BATCHES, stream_seed
+from dlrepro.experiments.seed_stats import mean_std, metric
 
 SPLITS = ("train", "val", "test")
 

@@ -43,7 +43,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from dlrepro.experiments.runs import STREAM_SPLIT, mean_std, seed_init, stream_seed
+from dlrepro.experiments.runs import STREAM_SPLIT, seed_init, stream_seed
+from dlrepro.experiments.seed_stats import mean_std
 from dlrepro.results import RunResult
 
 #: What the write-up states (IST DL HW1 Q3), in words: Q3 has no numbers.
