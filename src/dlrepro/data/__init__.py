@@ -11,7 +11,7 @@ import importlib
 from types import ModuleType
 
 #: The data sets, each a module of this package and a key under ``datasets`` in config.
-PROVIDERS = ("age_regression", "mnist")
+PROVIDERS = ("age_regression", "mnist", "intel_landscapes")
 
 
 def provider(name: str) -> ModuleType:

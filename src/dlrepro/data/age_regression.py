@@ -50,6 +50,7 @@ from dlrepro.data.base import (
     DataUnavailable,
     existing_files,
     first_available,
+    with_defaults,
 )
 from dlrepro.data.download import DEFAULT_TIMEOUT, fetch, sha256_file
 
@@ -386,20 +387,7 @@ def stand_in(
 
 
 def _settings(settings: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(settings) - set(SETTINGS_DEFAULTS)
-    if unknown:
-        raise ValueError(
-            f"datasets.{NAME}: unknown keys {sorted(unknown)}; expected {list(SETTINGS_DEFAULTS)}"
-        )
-    merged = {**SETTINGS_DEFAULTS, **{k: v for k, v in settings.items()}}
-    stand_in_settings = dict(merged["stand_in"] or {})
-    unknown = set(stand_in_settings) - set(STAND_IN_DEFAULTS)
-    if unknown:
-        raise ValueError(
-            f"datasets.{NAME}.stand_in: unknown keys {sorted(unknown)}; "
-            f"expected {list(STAND_IN_DEFAULTS)}"
-        )
-    merged["stand_in"] = {**STAND_IN_DEFAULTS, **stand_in_settings}
+    merged = with_defaults(settings, SETTINGS_DEFAULTS, "datasets.age_regression")
     merged["url"] = merged["url"] or BASE_URL
     return merged
 

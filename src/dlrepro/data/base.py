@@ -57,6 +57,22 @@ def load_dataset(npz_path: str | Path, info_path: str | Path) -> DataSet:
     return DataSet(arrays=arrays, info=read_json(info_path))
 
 
+def with_defaults(settings: Mapping[str, Any], defaults: Mapping[str, Any],
+                  setting: str) -> dict[str, Any]:
+    """A data set's config section with every missing key (also under ``stand_in``) taken from
+    ``defaults``; an unknown key is a ValueError naming it and the keys there are."""
+    def merged(given: Mapping[str, Any], default: Mapping[str, Any], where: str) -> dict:
+        unknown = set(given) - set(default)
+        if unknown:
+            raise ValueError(f"{where}: unknown keys {sorted(unknown)}; expected {list(default)}")
+        return {**default, **given}
+
+    result = merged(settings, defaults, setting)
+    result["stand_in"] = merged(dict(result["stand_in"] or {}), defaults["stand_in"],
+                                f"{setting}.stand_in")
+    return result
+
+
 def first_available(
     name: str,
     settings: Mapping[str, Any],

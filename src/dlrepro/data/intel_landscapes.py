@@ -29,7 +29,14 @@ from typing import Any
 import numpy as np
 
 from dlrepro.data import digits
-from dlrepro.data.base import CorruptData, DataSet, DataUnavailable
+from dlrepro.data.base import (
+    CorruptData,
+    DataSet,
+    DataUnavailable,
+    existing_files,
+    first_available,
+    with_defaults,
+)
 from dlrepro.data.download import sha256_file
 
 log = logging.getLogger("dlrepro")
@@ -54,7 +61,8 @@ SETTINGS_DEFAULTS: dict[str, Any] = {"path": None, "stand_in": STAND_IN_DEFAULTS
 HOW_TO_SUPPLY = (
     f"To use the real data, set datasets.{NAME}.path to the course's {FILE_NAME} (keys "
     + ", ".join(KEYS.values())
-    + f"; images {IMAGE_SHAPE[0]}x{IMAGE_SHAPE[1]}x{IMAGE_SHAPE[2]}, labels 0..{CLASSES - 1})."
+    + f"; images {IMAGE_SHAPE[0]}x{IMAGE_SHAPE[1]}x{IMAGE_SHAPE[2]}, labels 0..{CLASSES - 1}); "
+    "no download address is known."
 )
 
 
@@ -231,21 +239,6 @@ def stand_in(seed: int = 0, train: float | int = 0.6, val: float | int = 0.2,
 # --------------------------------------------------------------------------- provider
 
 
-def _settings(settings: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(settings) - set(SETTINGS_DEFAULTS)
-    if unknown:
-        raise ValueError(f"datasets.{NAME}: unknown keys {sorted(unknown)}; "
-                         f"expected {list(SETTINGS_DEFAULTS)}")
-    merged = {**SETTINGS_DEFAULTS, **settings}
-    stand_in_settings = dict(merged["stand_in"] or {})
-    unknown = set(stand_in_settings) - set(STAND_IN_DEFAULTS)
-    if unknown:
-        raise ValueError(f"datasets.{NAME}.stand_in: unknown keys {sorted(unknown)}; "
-                         f"expected {list(STAND_IN_DEFAULTS)}")
-    merged["stand_in"] = {**STAND_IN_DEFAULTS, **stand_in_settings}
-    return merged
-
-
 def provide(settings: Mapping[str, Any], strict: bool,
             resources_dir: str | Path | None = None) -> DataSet:
     """The course file at ``settings["path"]``, else (unless ``strict``) the digits stand-in.
@@ -257,26 +250,17 @@ def provide(settings: Mapping[str, Any], strict: bool,
     ``strict`` the stand-in is refused: :class:`DataUnavailable` says what was tried and how to
     supply the file.
     """
-    settings = _settings(settings)
-    if settings["path"]:
-        try:
-            dataset = load_local(settings["path"])
-        except DataUnavailable as error:
-            reason = f"local copy: {error}"
-        else:
-            dataset.info["fallbacks"] = []
-            return dataset
-    else:
-        reason = f"local copy: datasets.{NAME}.path is not set"
+    settings = with_defaults(settings, SETTINGS_DEFAULTS, f"datasets.{NAME}")
+    return first_available(
+        NAME, settings, setting=f"datasets.{NAME}", strict=strict,
+        load_local=load_local,
+        download=None,
+        stand_in=lambda: stand_in(**settings["stand_in"]),
+        how_to_supply=HOW_TO_SUPPLY,
+    )
 
-    if strict:
-        raise DataUnavailable(
-            f"{NAME}: the real data set is not available ({reason}) and datasets.strict is "
-            f"true, so the digits stand-in is not used. {HOW_TO_SUPPLY} No download address is "
-            "known. To accept the stand-in instead, set datasets.strict: false."
-        )
-    dataset = stand_in(**settings["stand_in"])
-    log.warning("%s: using the STAND-IN (scikit-learn digits, seed %d) because %s. %s",
-                NAME, dataset.info["seed"], reason, HOW_TO_SUPPLY)
-    dataset.info["fallbacks"] = [reason]
-    return dataset
+
+def local_paths(settings: Mapping[str, Any]) -> list[str]:
+    """The course file, when ``settings["path"]`` names one that exists."""
+    path = settings.get("path")
+    return existing_files(str(Path(path).expanduser().parent), [[Path(path).name]]) if path else []

@@ -42,6 +42,7 @@ from dlrepro.data.base import (
     DataUnavailable,
     existing_files,
     first_available,
+    with_defaults,
 )
 from dlrepro.data.download import DEFAULT_TIMEOUT, sha256_file
 
@@ -251,19 +252,9 @@ def stand_in(seed: int = 0, test_fraction: float = 0.2) -> DataSet:
 
 
 def _settings(settings: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(settings) - set(SETTINGS_DEFAULTS)
-    if unknown:
-        raise ValueError(f"{SETTING}: unknown keys {sorted(unknown)}; "
-                         f"expected {list(SETTINGS_DEFAULTS)}")
-    merged = {**SETTINGS_DEFAULTS, **settings}
+    merged = with_defaults(settings, SETTINGS_DEFAULTS, SETTING)
     if merged["name"] not in NAMES:
         raise ValueError(f"{SETTING}.name: {merged['name']!r} is not one of {', '.join(NAMES)}")
-    stand_in_settings = dict(merged["stand_in"] or {})
-    unknown = set(stand_in_settings) - set(STAND_IN_DEFAULTS)
-    if unknown:
-        raise ValueError(f"{SETTING}.stand_in: unknown keys {sorted(unknown)}; "
-                         f"expected {list(STAND_IN_DEFAULTS)}")
-    merged["stand_in"] = {**STAND_IN_DEFAULTS, **stand_in_settings}
     return merged
 
 
