@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from dlrepro.provenance import Stopwatch, provenance
 import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from dlrepro.provenance import Stopwatch, provenance
 
 from dlrepro.results import (
     RunResult,
@@ -45,8 +47,12 @@ def start_job(snakemake: Any) -> logging.Logger:
     root.setLevel(logging.INFO)
     logging.captureWarnings(True)
     sys.excepthook = _log_uncaught
+    threads = max(1, int(snakemake.threads))
+    # numpy's BLAS would otherwise start a thread per core in every job, and jobs running side
+    # by side would fight over the cores; the limit holds for the life of the job's process.
+    threadpool_limits(limits=threads)
     if "torch" in sys.modules:  # only jobs that compute with torch pay for importing it
-        sys.modules["torch"].set_num_threads(max(1, int(snakemake.threads)))
+        sys.modules["torch"].set_num_threads(threads)
     log.info("rule %s, wildcards %s", snakemake.rule, dict(snakemake.wildcards))
     return log
 

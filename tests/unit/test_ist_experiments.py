@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dlrepro.data import intel_landscapes as il
-from dlrepro.experiments.ist import ist_linear, ist_mlp_numpy, ist_quadratic, ist_torch
+from dlrepro.experiments.ist import ist_linear, ist_mlp_numpy, ist_quadratic, ist_torch, variants
 from dlrepro.results import STATUS_DIVERGED, STATUS_OK, run_record, to_json_safe
 
 LINEAR = dict(epochs=3, lr=1e-2, l2=0.05)
@@ -133,17 +133,17 @@ def test_numpy_mlp_run_and_summary(data):
 def test_variant_names_round_trip_and_bad_names_are_refused():
     for name in ("logreg-lr0.001", "logreg-lr1e-05", "mlp-batch64-dropout0.3-momentum0",
                  "mlp-batch1024-dropout0.3-momentum0.9"):
-        assert ist_torch.variant_name(ist_torch.parse_variant(name)) == name
-    assert ist_torch.parse_variant("mlp-batch512-dropout0.25-momentum0") == {
+        assert variants.variant_name(variants.parse_variant(name)) == name
+    assert variants.parse_variant("mlp-batch512-dropout0.25-momentum0") == {
         "model": "mlp", "batch_size": 512, "dropout": 0.25, "momentum": 0.0}
     for bad in ("logreg-lr0.0010", "logreg-lr", "mlp-batch64-dropout0.3", "svm-lr0.1",
                 "logreg-lr1e-05-seed0", "mlp-batch64-dropout.3-momentum0"):
         with pytest.raises(ValueError, match="not a variant name"):
-            ist_torch.parse_variant(bad)
+            variants.parse_variant(bad)
 
 
 def test_the_comparisons_vary_one_default_each():
-    comparisons = ist_torch.comparisons(TORCH)
+    comparisons = variants.comparisons(TORCH)
     assert comparisons["lr"] == {"1e-05": "logreg-lr1e-05", "0.001": "logreg-lr0.001",
                                  "0.1": "logreg-lr0.1"}
     assert comparisons["batch"] == {"64": "mlp-batch64-dropout0.3-momentum0",
@@ -151,7 +151,7 @@ def test_the_comparisons_vary_one_default_each():
     assert comparisons["dropout"]["0.25"] == "mlp-batch64-dropout0.25-momentum0"
     assert comparisons["momentum"] == {"0": "mlp-batch1024-dropout0.3-momentum0",
                                        "0.9": "mlp-batch1024-dropout0.3-momentum0.9"}
-    assert len(ist_torch.variants(TORCH)) == 3 + 7  # batch 64 is also the defaults' point
+    assert len(variants.variants(TORCH)) == 3 + 7  # batch 64 is also the defaults' point
 
 
 @pytest.mark.parametrize("variant", ["logreg-lr0.1", "mlp-batch64-dropout0.3-momentum0.9"])
@@ -177,7 +177,7 @@ def test_a_torch_run_that_blows_up_is_recorded_as_diverged(data):
 def torch_records(test_acc, val_acc, runtimes=None):
     """Two seeds per variant; seed 1 scores 0.02 less than seed 0."""
     records = []
-    for name in ist_torch.variants(TORCH):
+    for name in variants.variants(TORCH):
         for seed in (0, 1):
             metrics = {key: 0.0 for key in ist_torch.QUANTITIES}
             metrics.update(test_acc=test_acc[name] - 0.02 * seed,
@@ -188,8 +188,8 @@ def torch_records(test_acc, val_acc, runtimes=None):
 
 
 def test_torch_summary_makes_each_comparison():
-    names = ist_torch.comparisons(TORCH)
-    test = {name: 0.5 for name in ist_torch.variants(TORCH)}
+    names = variants.comparisons(TORCH)
+    test = {name: 0.5 for name in variants.variants(TORCH)}
     val = dict(test)
     val.update({names["lr"]["1e-05"]: 0.46, names["lr"]["0.001"]: 0.53, names["lr"]["0.1"]: 0.29})
     test.update({names["batch"]["64"]: 0.60, names["batch"]["512"]: 0.52,
@@ -229,8 +229,8 @@ def test_torch_summary_makes_each_comparison():
 
 
 def test_torch_summary_skips_a_diverged_lr_when_picking_the_best():
-    names = ist_torch.comparisons(TORCH)
-    test = {name: 0.5 for name in ist_torch.variants(TORCH)}
+    names = variants.comparisons(TORCH)
+    test = {name: 0.5 for name in variants.variants(TORCH)}
     val = dict(test)
     val[names["lr"]["0.001"]] = 0.55
     records = torch_records(test, val)

@@ -16,7 +16,7 @@ import pytest
 import torchvision
 
 from dlrepro import data as data_package
-from dlrepro.data import mnist
+from dlrepro.data import digits, mnist
 from dlrepro.data.base import CorruptData, DataSet, DataUnavailable
 
 XTR, YTR, XTE, YTE = (mnist.FILES[k] for k in ("X_train", "y_train", "X_test", "y_test"))
@@ -162,6 +162,16 @@ def test_images_stored_as_labels_and_wrong_dtype_are_refused_by_name(tmp_path):
     refused(folder, YTE)
 
 
+
+@pytest.mark.xfail(strict=True, reason=(
+    "mnist._read_idx catches (OSError, EOFError, AssertionError, RuntimeError, TypeError, "
+    "ValueError) but not KeyError: torchvision's reader asserts 8 <= type <= 14 and then looks "
+    "the type up in a table without 10, so type byte 0x0A escapes as a bare KeyError(10)"))
+def test_an_idx_type_code_torchvision_does_not_know_is_refused_by_name(tmp_path):
+    folder = write_idx(tmp_path, tiny_arrays())
+    (folder / YTE).write_bytes(bytes([0, 0, 0x0A, 1]) + struct.pack(">I", 5) + bytes(5))
+    refused(folder, YTE)
+
 @pytest.mark.parametrize("label", [10, 255])
 def test_labels_outside_0_to_9_are_refused_by_name(tmp_path, label):
     arrays = tiny_arrays()
@@ -220,12 +230,16 @@ def test_stand_in_is_seeded_digits_split_by_test_fraction():
     assert len(mnist.stand_in(0, 0.5).arrays["X_test"]) == round(0.5 * n)
 
 
-def test_stand_in_splits_are_disjoint():
+def test_stand_in_splits_every_digit_once():
     dataset = mnist.stand_in(3, 0.3)
-    rows = {bytes(image) for image in dataset.arrays["X_train"]}
-    test_rows = [bytes(image) for image in dataset.arrays["X_test"]]
-    # the digits hold a few duplicate images; a split that reused rows would share many
-    assert sum(row in rows for row in test_rows) < 10
+    images, labels = digits.images_and_labels()
+
+    def rows(X, y):
+        return sorted(bytes(image) + bytes([label]) for image, label in zip(X, y))
+
+    split = rows(np.concatenate([dataset.arrays["X_train"], dataset.arrays["X_test"]]),
+                 np.concatenate([dataset.arrays["y_train"], dataset.arrays["y_test"]]))
+    assert split == rows(images, labels)
 
 
 @pytest.mark.parametrize("fraction", [0, 1, -0.1, 1.5])
@@ -378,6 +392,31 @@ def test_a_served_file_with_the_wrong_md5_falls_back_and_is_not_kept(server, tmp
     assert mirror in str(error.value)
     assert not (raw / f"{YTE}.gz").exists()
 
+
+
+def test_a_corrupt_downloaded_train_file_is_refused_by_name(server, tmp_path, monkeypatch):
+    pin(monkeypatch, torchvision.datasets.MNIST, serve(server, tiny_arrays(seed=10)))
+    settings = {"download": True, "mirrors": [server.base + "/mirror/"]}
+    mnist.provide(settings, strict=True, resources_dir=tmp_path)
+    stored = tmp_path / "MNIST" / "raw" / YTR
+    stored.write_bytes(stored.read_bytes()[:-2])
+    with pytest.raises(CorruptData, match=str(stored)):
+        mnist.provide(settings, strict=False, resources_dir=tmp_path)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "mnist.download builds the torchvision class with train=False, which also reads the t10k "
+    "files; the broad `except Exception` around it turns their read error into DataUnavailable "
+    "('could not download ... from <mirror>'), so a corrupt stored t10k file is passed over for "
+    "the stand-in, unnamed, instead of a CorruptData naming it (as a corrupt train file is)"))
+def test_a_corrupt_downloaded_test_file_is_refused_by_name(server, tmp_path, monkeypatch):
+    pin(monkeypatch, torchvision.datasets.MNIST, serve(server, tiny_arrays(seed=10)))
+    settings = {"download": True, "mirrors": [server.base + "/mirror/"]}
+    mnist.provide(settings, strict=True, resources_dir=tmp_path)
+    stored = tmp_path / "MNIST" / "raw" / YTE
+    stored.write_bytes(stored.read_bytes()[:-2])
+    with pytest.raises(CorruptData, match=str(stored)):
+        mnist.provide(settings, strict=False, resources_dir=tmp_path)
 
 def test_a_dead_mirror_falls_back_with_a_reason(dead_url, tmp_path):
     dataset = mnist.provide({"download": True, "mirrors": [dead_url]}, strict=False,

@@ -15,6 +15,10 @@ SUMMARIES = {
     "age_linear_sgd": rules.age_linear_sgd_summary.output.summary,
     "batchnorm": rules.batchnorm_summary.output.summary,
     "lr_schedule": rules.lr_schedule_summary.output.summary,
+    "ist_linear": rules.ist_linear_summary.output.summary,
+    "ist_mlp_numpy": rules.ist_mlp_numpy_summary.output.summary,
+    "ist_torch": rules.ist_torch_summary.output.summary,
+    "ist_quadratic": rules.ist_quadratic_summary.output.summary,
 }
 
 

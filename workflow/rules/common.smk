@@ -6,6 +6,7 @@ import yaml
 from dlrepro.config import check_consistency
 from dlrepro.data import PROVIDERS as DATA_SETS, provider
 from dlrepro.experiments.classifiers.lr_schedule import schedule_runs
+from dlrepro.experiments.ist.variants import variants as ist_torch_variant_names
 from dlrepro.provenance import local_gpu_count
 
 check_consistency(config)
@@ -62,6 +63,11 @@ def lr_schedule_runs(pattern):
     seeds = config["lr_schedule"]["seeds"]
     return [path for run in schedule_runs(config["lr_schedule"]).values() for path in
             expand(pattern, seed=seeds, **run)]
+
+
+def ist_torch_variants():
+    """Every variant point of ist_torch's comparisons, as run-folder names."""
+    return ist_torch_variant_names(config["ist_torch"])
 
 
 def local_data_files(wildcards):
