@@ -162,11 +162,6 @@ def test_images_stored_as_labels_and_wrong_dtype_are_refused_by_name(tmp_path):
     refused(folder, YTE)
 
 
-
-@pytest.mark.xfail(strict=True, reason=(
-    "mnist._read_idx catches (OSError, EOFError, AssertionError, RuntimeError, TypeError, "
-    "ValueError) but not KeyError: torchvision's reader asserts 8 <= type <= 14 and then looks "
-    "the type up in a table without 10, so type byte 0x0A escapes as a bare KeyError(10)"))
 def test_an_idx_type_code_torchvision_does_not_know_is_refused_by_name(tmp_path):
     folder = write_idx(tmp_path, tiny_arrays())
     (folder / YTE).write_bytes(bytes([0, 0, 0x0A, 1]) + struct.pack(">I", 5) + bytes(5))
@@ -393,7 +388,6 @@ def test_a_served_file_with_the_wrong_md5_falls_back_and_is_not_kept(server, tmp
     assert not (raw / f"{YTE}.gz").exists()
 
 
-
 def test_a_corrupt_downloaded_train_file_is_refused_by_name(server, tmp_path, monkeypatch):
     pin(monkeypatch, torchvision.datasets.MNIST, serve(server, tiny_arrays(seed=10)))
     settings = {"download": True, "mirrors": [server.base + "/mirror/"]}
@@ -404,11 +398,6 @@ def test_a_corrupt_downloaded_train_file_is_refused_by_name(server, tmp_path, mo
         mnist.provide(settings, strict=False, resources_dir=tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "mnist.download builds the torchvision class with train=False, which also reads the t10k "
-    "files; the broad `except Exception` around it turns their read error into DataUnavailable "
-    "('could not download ... from <mirror>'), so a corrupt stored t10k file is passed over for "
-    "the stand-in, unnamed, instead of a CorruptData naming it (as a corrupt train file is)"))
 def test_a_corrupt_downloaded_test_file_is_refused_by_name(server, tmp_path, monkeypatch):
     pin(monkeypatch, torchvision.datasets.MNIST, serve(server, tiny_arrays(seed=10)))
     settings = {"download": True, "mirrors": [server.base + "/mirror/"]}

@@ -102,7 +102,9 @@ def _read_idx(path: Path, key: str) -> np.ndarray:
             with gzip.open(path, "rb") as source, open(plain, "wb") as target:
                 shutil.copyfileobj(source, target)
             return reader(str(plain)).numpy()
-    except (OSError, EOFError, AssertionError, RuntimeError, TypeError, ValueError) as error:
+    # KeyError: a type code torchvision's table lacks; the rest: bad headers, short data, gzip
+    except (OSError, EOFError, AssertionError, KeyError, RuntimeError, TypeError,
+            ValueError) as error:
         detail = str(error) or "not a valid IDX file"
         raise CorruptData(f"{path}: not a readable IDX file of uint8 {_kind(key)} ({detail})") \
             from error
@@ -201,14 +203,19 @@ def download(name: str, root: str | Path, mirrors: list[str] | None = None,
     try:  # downloads all four files; loads only the (small) test part
         dataset_class(str(root), train=False, download=True)
     except Exception as error:  # torchvision raises RuntimeError/URLError/OSError per mirror
-        for file_name, md5 in dataset_class.resources:
-            archive = raw / file_name
-            if archive.exists() and not check_integrity(str(archive), md5):
-                archive.unlink()
-        raise DataUnavailable(
-            f"torchvision could not download {name} from {', '.join(dataset_class.mirrors)}: "
-            f"{' '.join(str(error).split())}"
-        ) from error
+        complete = all(check_integrity(str(raw / file_name), md5)
+                       and (raw / Path(file_name).stem).is_file()
+                       for file_name, md5 in dataset_class.resources)
+        if not complete:
+            for file_name, md5 in dataset_class.resources:
+                archive = raw / file_name
+                if archive.exists() and not check_integrity(str(archive), md5):
+                    archive.unlink()
+            raise DataUnavailable(
+                f"torchvision could not download {name} from "
+                f"{', '.join(dataset_class.mirrors)}: {' '.join(str(error).split())}"
+            ) from error
+        # every file arrived whole: the error is in reading a stored file, named below
     finally:
         socket.setdefaulttimeout(previous_timeout)
     paths = {key: raw / base for key, base in FILES.items()}
