@@ -64,7 +64,8 @@ def train_epoch(
     max_loss = torch.full((), -math.inf, device=X.device)
     correct = torch.zeros((), dtype=torch.int64, device=X.device)
     for rows in order.split(batch_size):
-        inputs, targets = X[rows], y[rows]
+        # index_select: half the time of X[rows] for a batch of rows on the CPU
+        inputs, targets = X.index_select(0, rows), y.index_select(0, rows)
         optimizer.zero_grad(set_to_none=True)
         logits = model(inputs)
         loss = loss_fn(logits, targets)
