@@ -24,6 +24,42 @@ include: "workflow/rules/claims.smk"
 include: "workflow/rules/report.smk"
 
 
+# Rules that run on the submitting host even with a cluster executor (profiles/slurm): data
+# preparation (it may download, and compute nodes are often offline), summaries, figures, claims
+# and the report. They take seconds; the cluster gets the experiments (rules *_run, *_runs).
+localrules:
+    all,
+    prepare_data,
+    activations_figure_derivatives,
+    adam_escape_figure_trajectories,
+    age_linear_sgd_figure_curves,
+    age_linear_sgd_figure_grid,
+    age_linear_sgd_summary,
+    age_mlp_figure_curves,
+    age_mlp_summary,
+    batchnorm_figure_curves,
+    batchnorm_summary,
+    gd_abs32_figure_cobweb,
+    gd_abs32_figure_trajectories,
+    gd_abs32_summary,
+    gd_illcond_figure_contours,
+    gd_onestep_max_figure_step,
+    gd_plateau_figure_trajectories,
+    gd_plateau_summary,
+    lr_schedule_figure_divergence,
+    lr_schedule_figure_schedules,
+    lr_schedule_summary,
+    opt_f1f2_figure_objective,
+    opt_f1f2_figure_trajectories,
+    opt_f1f2_summary,
+    sgd_mean_figure_error,
+    sgd_mean_summary,
+    evaluate_claims,
+    report_data,
+    render_html,
+    render_pdf,
+
+
 rule all:
     default_target: True
     input:

@@ -8,7 +8,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,32 +16,9 @@ from pypdf import PdfReader
 
 from dlrepro.report.sections import SECTIONS
 from dlrepro.results import RECORD_KEYS
+from quick_graph import SNAKEMAKE, copy_project, metrics_without_provenance, snakemake
 
 pytestmark = pytest.mark.workflow
-
-PROJECT_FILES = ("Snakefile", "workflow", "config", "templates", "profiles", "environment.yml")
-SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
-QUICK = ("--cores", "2", "--configfile", "config/quick.yaml")
-
-
-def copy_project(root: Path, target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        source = root / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
-
-
-def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([SNAKEMAKE, *args, *QUICK], cwd=workdir, capture_output=True,
-                            text=True, stdin=subprocess.DEVNULL)
-    if check and result.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stderr[-4000:]}")
-    return result
-
 
 def planned_jobs(workdir: Path, *args: str) -> set[str]:
     """The rules a dry run would execute."""
@@ -53,28 +29,12 @@ def planned_jobs(workdir: Path, *args: str) -> set[str]:
     return {line.split()[0] for line in table.splitlines()[3:] if line.strip()}
 
 
-def metrics_without_provenance(workdir: Path) -> dict[str, dict]:
-    runs = {}
-    for path in sorted((workdir / "results").glob("*/*/metrics.json")):
-        record = json.loads(path.read_text())
-        record.pop("provenance")
-        runs[str(path.relative_to(workdir))] = record
-    return runs
-
-
 def flatten_outline(items):
     for item in items:
         if isinstance(item, list):
             yield from flatten_outline(item)
         else:
             yield item
-
-
-@pytest.fixture(scope="module")
-def quick_run(tmp_path_factory, project_root) -> Path:
-    workdir = copy_project(project_root, tmp_path_factory.mktemp("quick"))
-    snakemake(workdir)
-    return workdir
 
 
 def test_report_files_are_made(quick_run):
