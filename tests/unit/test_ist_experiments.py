@@ -81,7 +81,7 @@ def test_linear_summary_compares_the_l2_variants_seed_by_seed():
                 "w_norm_max": 95.0, "mistakes": 7000}, 0, model="perceptron"),
     ]
     summary = as_json(ist_linear.summarise(records, LINEAR))
-    l2 = summary["l2"]
+    l2 = summary["l2_effect"]
     assert l2["test_acc_gain"]["mean"] == pytest.approx((0.05 - 0.01) / 2)
     assert l2["test_acc_gain"]["positive"] == 1 and l2["test_acc_gain"]["seeds"] == 2
     assert l2["helps_test"] is True and l2["helps_val"] is True  # 0.515 > 0.51, 0.505 > 0.49
@@ -96,7 +96,7 @@ def test_linear_summary_compares_the_l2_variants_seed_by_seed():
 
     # the same runs with the l2 seed 1 much worse: the mean gain turns negative
     records[3]["metrics"]["test_acc"] = 0.40
-    assert ist_linear.summarise(records, LINEAR)["l2"]["helps_test"] is False
+    assert ist_linear.summarise(records, LINEAR)["l2_effect"]["helps_test"] is False
 
 
 def test_linear_refuses_an_unknown_model(data):
@@ -288,7 +288,7 @@ def test_quadratic_run_and_summary():
                                   params=QUADRATIC, seed=seed, result=result, provenance={}))
                for seed, result in enumerate(results)]
     summary = ist_quadratic.summarise(records, QUADRATIC)
-    assert summary["agree_all"] is True and summary["features"] == 10 and summary["runs"] == 2
+    assert summary["agree_all"] is True and summary["features"] == 10 and summary["run_count"] == 2
     assert summary["network_reached_minimum_runs"] == sum(
         r.metrics["network_reached_minimum"] for r in results)
     assert summary["coef_max_abs_diff"] == max(r.metrics["coef_max_abs_diff"] for r in results)

@@ -159,3 +159,166 @@ rule ist_quadratic_summary:
         ENVIRONMENT
     script:
         "../scripts/ist_summary.py"
+
+
+rule ist_linear_figure_accuracy:
+    input:
+        metrics=rules.ist_linear_summary.input.metrics,
+        histories=rules.ist_linear_summary.input.histories,
+        summary=rules.ist_linear_summary.output.summary,
+        caption="workflow/report/ist_linear_accuracy.rst",
+    output:
+        svg=report(
+            "results/figures/ist_linear_accuracy.svg",
+            caption="../report/ist_linear_accuracy.rst",
+            category="ist_linear",
+        ),
+        meta="results/figures/ist_linear_accuracy.json",
+    params:
+        plot="accuracy",
+    log:
+        "logs/figures/ist_linear_accuracy.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/ist_linear_figures.py"
+
+
+use rule ist_linear_figure_accuracy as ist_linear_figure_norm with:
+    input:
+        metrics=rules.ist_linear_summary.input.metrics,
+        histories=rules.ist_linear_summary.input.histories,
+        summary=rules.ist_linear_summary.output.summary,
+        caption="workflow/report/ist_linear_norm.rst",
+    output:
+        svg=report(
+            "results/figures/ist_linear_norm.svg",
+            caption="../report/ist_linear_norm.rst",
+            category="ist_linear",
+        ),
+        meta="results/figures/ist_linear_norm.json",
+    params:
+        plot="norm",
+    log:
+        "logs/figures/ist_linear_norm.log",
+
+
+rule ist_mlp_numpy_figure_curves:
+    input:
+        histories=rules.ist_mlp_numpy_summary.input.histories,
+        summary=rules.ist_mlp_numpy_summary.output.summary,
+        caption="workflow/report/ist_mlp_numpy_curves.rst",
+    output:
+        svg=report(
+            "results/figures/ist_mlp_numpy_curves.svg",
+            caption="../report/ist_mlp_numpy_curves.rst",
+            category="ist_mlp_numpy",
+        ),
+        meta="results/figures/ist_mlp_numpy_curves.json",
+    log:
+        "logs/figures/ist_mlp_numpy_curves.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/ist_mlp_numpy_figures.py"
+
+
+rule ist_torch_figure_lr:
+    input:
+        metrics=rules.ist_torch_summary.input.metrics,
+        histories=rules.ist_torch_summary.input.histories,
+        summary=rules.ist_torch_summary.output.summary,
+        caption="workflow/report/ist_torch_lr.rst",
+    output:
+        svg=report(
+            "results/figures/ist_torch_lr.svg",
+            caption="../report/ist_torch_lr.rst",
+            category="ist_torch",
+        ),
+        meta="results/figures/ist_torch_lr.json",
+    params:
+        plot="lr",
+    log:
+        "logs/figures/ist_torch_lr.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/ist_torch_figures.py"
+
+
+use rule ist_torch_figure_lr as ist_torch_figure_batch with:
+    input:
+        metrics=rules.ist_torch_summary.input.metrics,
+        histories=rules.ist_torch_summary.input.histories,
+        summary=rules.ist_torch_summary.output.summary,
+        caption="workflow/report/ist_torch_batch.rst",
+    output:
+        svg=report(
+            "results/figures/ist_torch_batch.svg",
+            caption="../report/ist_torch_batch.rst",
+            category="ist_torch",
+        ),
+        meta="results/figures/ist_torch_batch.json",
+    params:
+        plot="batch",
+    log:
+        "logs/figures/ist_torch_batch.log",
+
+
+use rule ist_torch_figure_lr as ist_torch_figure_dropout with:
+    input:
+        metrics=rules.ist_torch_summary.input.metrics,
+        histories=rules.ist_torch_summary.input.histories,
+        summary=rules.ist_torch_summary.output.summary,
+        caption="workflow/report/ist_torch_dropout.rst",
+    output:
+        svg=report(
+            "results/figures/ist_torch_dropout.svg",
+            caption="../report/ist_torch_dropout.rst",
+            category="ist_torch",
+        ),
+        meta="results/figures/ist_torch_dropout.json",
+    params:
+        plot="dropout",
+    log:
+        "logs/figures/ist_torch_dropout.log",
+
+
+use rule ist_torch_figure_lr as ist_torch_figure_momentum with:
+    input:
+        metrics=rules.ist_torch_summary.input.metrics,
+        histories=rules.ist_torch_summary.input.histories,
+        summary=rules.ist_torch_summary.output.summary,
+        caption="workflow/report/ist_torch_momentum.rst",
+    output:
+        svg=report(
+            "results/figures/ist_torch_momentum.svg",
+            caption="../report/ist_torch_momentum.rst",
+            category="ist_torch",
+        ),
+        meta="results/figures/ist_torch_momentum.json",
+    params:
+        plot="momentum",
+    log:
+        "logs/figures/ist_torch_momentum.log",
+
+
+rule ist_quadratic_figure_fit:
+    input:
+        metrics=rules.ist_quadratic_summary.input.metrics,
+        histories=rules.ist_quadratic_summary.input.histories,
+        summary=rules.ist_quadratic_summary.output.summary,
+        caption="workflow/report/ist_quadratic_fit.rst",
+    output:
+        svg=report(
+            "results/figures/ist_quadratic_fit.svg",
+            caption="../report/ist_quadratic_fit.rst",
+            category="ist_quadratic",
+        ),
+        meta="results/figures/ist_quadratic_fit.json",
+    log:
+        "logs/figures/ist_quadratic_fit.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/ist_quadratic_figures.py"

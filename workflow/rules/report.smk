@@ -19,6 +19,14 @@ FIGURES = [
     rules.batchnorm_figure_curves.output,
     rules.lr_schedule_figure_divergence.output,
     rules.lr_schedule_figure_schedules.output,
+    rules.ist_linear_figure_accuracy.output,
+    rules.ist_linear_figure_norm.output,
+    rules.ist_mlp_numpy_figure_curves.output,
+    rules.ist_torch_figure_lr.output,
+    rules.ist_torch_figure_batch.output,
+    rules.ist_torch_figure_dropout.output,
+    rules.ist_torch_figure_momentum.output,
+    rules.ist_quadratic_figure_fit.output,
 ]
 TEMPLATES = sorted(str(path) for path in Path("templates").rglob("*") if path.is_file())
 

@@ -37,6 +37,14 @@ SECTIONS = (
     Section("batchnorm", "BatchNorm: faster, a larger learning rate, better accuracy?",
             "CS 7150 HW2 Q1"),
     Section("lr_schedule", "A too-high learning rate, and a step schedule", "CS5242 HW3 Q1"),
+    Section("ist_linear", "Perceptron and logistic regression from scratch, without and with ℓ2",
+            "IST DL HW1 Q1.1–1.2"),
+    Section("ist_mlp_numpy", "A one-hidden-layer network from scratch, trained per example",
+            "IST DL HW1 Q1.3"),
+    Section("ist_torch", "Learning rate, batch size, dropout and momentum in PyTorch",
+            "IST DL HW1 Q2"),
+    Section("ist_quadratic", "A network with quadratic activations is linear in its features",
+            "IST DL HW1 Q3"),
 )
 
 

@@ -114,7 +114,7 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[s
         "variants": variants,
     }
     if "logistic" in groups and "logistic_l2" in groups:
-        summary["l2"] = _l2_comparison(groups["logistic_l2"], groups["logistic"], variants)
+        summary["l2_effect"] = _l2_comparison(groups["logistic_l2"], groups["logistic"], variants)
     summary["write_up"] = WRITE_UP
     return summary
 

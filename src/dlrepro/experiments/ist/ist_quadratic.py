@@ -248,7 +248,7 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[s
         **{key: settings.get(key) for key in ("inputs", "hidden", "samples", "noise_std",
                                               "tolerance")},
         "seeds": sorted(record["seed"] for record in records),
-        "runs": len(records),
+        "run_count": len(records),
         "features": records[0]["metrics"]["features"],
         "agree_all": all(values("agree")),
         "coef_max_abs_diff": max(values("coef_max_abs_diff")),
