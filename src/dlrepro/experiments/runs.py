@@ -63,3 +63,14 @@ def is_finite(*values: float | torch.Tensor) -> bool:
 def data_record(data: DataSet) -> dict[str, Any]:
     """The run's ``data`` field: the data set's info, which always says whether it is a stand-in."""
     return {"stand_in": data.stand_in, **data.info}
+
+
+def flush_subnormals() -> None:
+    """Flush subnormal floats to zero on the CPU (process-wide).
+
+    The momentum buffers of units that stopped learning (dead ReLUs after a blow-up) decay
+    geometrically through the subnormal range, where x86 arithmetic is many times slower: a
+    plain network at lr 0.5 trained twice as long per epoch without this. Values below 1.2e-38
+    become 0; nothing else changes.
+    """
+    torch.set_flush_denormal(True)

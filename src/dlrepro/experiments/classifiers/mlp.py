@@ -12,7 +12,13 @@ from torch import nn
 
 from dlrepro.data.base import DataSet
 from dlrepro.experiments.classifiers.training import as_inputs, as_labels, fit
-from dlrepro.experiments.runs import batch_generator, data_record, make_deterministic, seed_init
+from dlrepro.experiments.runs import (
+    batch_generator,
+    data_record,
+    flush_subnormals,
+    make_deterministic,
+    seed_init,
+)
 from dlrepro.results import RunResult
 
 
@@ -60,6 +66,7 @@ def train_run(
     if int(epochs) < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     make_deterministic(device)
+    flush_subnormals()
     train = (as_inputs(data.arrays["X_train"], device), as_labels(data.arrays["y_train"], device))
     test = (as_inputs(data.arrays["X_test"], device), as_labels(data.arrays["y_test"], device))
     seed_init(seed)

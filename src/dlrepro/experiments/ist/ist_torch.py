@@ -42,6 +42,7 @@ from dlrepro.experiments.ist.variants import comparisons, parse_variant, variant
 from dlrepro.experiments.runs import (
     batch_generator,
     data_record,
+    flush_subnormals,
     is_finite,
     make_deterministic,
     seed_init,
@@ -120,6 +121,7 @@ def run(settings: dict[str, Any], data: DataSet, variant: str | Mapping[str, Any
     point = parse_variant(variant) if isinstance(variant, str) else dict(variant)
     hyper = hyperparameters(point, settings)
     make_deterministic(device)
+    flush_subnormals()
     X = {split: as_inputs(data.arrays[f"X_{split}"], device) for split in ("train", "val", "test")}
     y = {split: as_labels(data.arrays[f"y_{split}"], device) for split in ("train", "val", "test")}
     seed_init(seed)
