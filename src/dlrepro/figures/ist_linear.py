@@ -120,8 +120,13 @@ def norm(histories: Mapping[str, Sequence[pd.DataFrame]], summary: dict[str, Any
     left.set_ylim(bottom=0)
     left.set_title("‖W‖ (Frobenius norm of [W b])")
     right.set_title("cross-entropy")
-    for ax in (left, right):
+    finish_epoch_panels(left, right)
+    return fig
+
+
+def finish_epoch_panels(*axes) -> None:
+    """Epochs on x, plain numbers on y (no offset), a legend in each panel."""
+    for ax in axes:
         ax.set_xlabel("epoch")
         ax.ticklabel_format(axis="y", useOffset=False)
         ax.legend(loc="best")
-    return fig

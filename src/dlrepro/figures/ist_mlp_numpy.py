@@ -13,6 +13,7 @@ from dlrepro.figures.ist_linear import (
     TEST_COLOUR,
     WRITE_UP_COLOUR,
     draw_curve,
+    finish_epoch_panels,
     finite_mean,
     last_epoch,
 )
@@ -42,8 +43,5 @@ def curves(histories: Sequence[pd.DataFrame], summary: dict[str, Any]):
         draw_curve(right, histories, column, colour, style, name)
     left.set_title("accuracy")
     right.set_title("cross-entropy")
-    for ax in (left, right):
-        ax.set_xlabel("epoch")
-        ax.ticklabel_format(axis="y", useOffset=False)
-        ax.legend(loc="best")
+    finish_epoch_panels(left, right)
     return fig
