@@ -29,7 +29,7 @@ def band(ax, epochs, curve: dict[str, list[float]], colour: str, style: str, lab
     so it suits a log scale too); whole epochs on the x axis."""
     ax.fill_between(epochs, curve["min"], curve["max"], color=colour, alpha=0.18, linewidth=0)
     ax.plot(epochs, curve["mean"], color=colour, linestyle=style, linewidth=1.3, label=label)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
 
 
 def curves(summary: dict[str, Any]):
