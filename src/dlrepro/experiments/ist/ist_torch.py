@@ -209,9 +209,6 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
         small, large = _lowest_and_highest(summary["batch"])
         summary["batch"].update(small=small, large=large,
                                 **_lead(summary["batch"], small, large, "small_beats_large"))
-        if "runtime_seconds" in summary["batch"]:
-            seconds = summary["batch"]["runtime_seconds"]
-            summary["batch"]["small_slower"] = seconds[small] > seconds[large]
     if "momentum" in summary:
         without, with_ = _lowest_and_highest(summary["momentum"])
         summary["momentum"].update({"without": without, "with": with_,
