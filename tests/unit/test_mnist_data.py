@@ -388,24 +388,16 @@ def test_a_served_file_with_the_wrong_md5_falls_back_and_is_not_kept(server, tmp
     assert not (raw / f"{YTE}.gz").exists()
 
 
-def test_a_corrupt_downloaded_train_file_is_refused_by_name(server, tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", [YTR, YTE], ids=["train file", "test file"])
+def test_a_corrupt_downloaded_file_is_refused_by_name(server, tmp_path, monkeypatch, name):
     pin(monkeypatch, torchvision.datasets.MNIST, serve(server, tiny_arrays(seed=10)))
     settings = {"download": True, "mirrors": [server.base + "/mirror/"]}
     mnist.provide(settings, strict=True, resources_dir=tmp_path)
-    stored = tmp_path / "MNIST" / "raw" / YTR
+    stored = tmp_path / "MNIST" / "raw" / name
     stored.write_bytes(stored.read_bytes()[:-2])
     with pytest.raises(CorruptData, match=str(stored)):
         mnist.provide(settings, strict=False, resources_dir=tmp_path)
 
-
-def test_a_corrupt_downloaded_test_file_is_refused_by_name(server, tmp_path, monkeypatch):
-    pin(monkeypatch, torchvision.datasets.MNIST, serve(server, tiny_arrays(seed=10)))
-    settings = {"download": True, "mirrors": [server.base + "/mirror/"]}
-    mnist.provide(settings, strict=True, resources_dir=tmp_path)
-    stored = tmp_path / "MNIST" / "raw" / YTE
-    stored.write_bytes(stored.read_bytes()[:-2])
-    with pytest.raises(CorruptData, match=str(stored)):
-        mnist.provide(settings, strict=False, resources_dir=tmp_path)
 
 def test_a_dead_mirror_falls_back_with_a_reason(dead_url, tmp_path):
     dataset = mnist.provide({"download": True, "mirrors": [dead_url]}, strict=False,

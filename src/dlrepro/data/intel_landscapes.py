@@ -33,7 +33,6 @@ from dlrepro.data.base import (
     CorruptData,
     DataSet,
     DataUnavailable,
-    existing_files,
     first_available,
     with_defaults,
 )
@@ -263,4 +262,4 @@ def provide(settings: Mapping[str, Any], strict: bool,
 def local_paths(settings: Mapping[str, Any]) -> list[str]:
     """The course file, when ``settings["path"]`` names one that exists."""
     path = settings.get("path")
-    return existing_files(str(Path(path).expanduser().parent), [[Path(path).name]]) if path else []
+    return [path] if path and Path(path).expanduser().is_file() else []

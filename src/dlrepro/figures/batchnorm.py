@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from matplotlib.ticker import MaxNLocator
-
-from dlrepro.figures.style import new_figure
+from dlrepro.figures.style import band, new_figure
 
 #: (colour, line style) per network and per small/large learning rate.
 STYLE = {
@@ -22,14 +20,6 @@ PANELS = (
     ("train_accuracy", "training accuracy (%)"),
     ("test_accuracy", "test accuracy (%, eval mode)"),
 )
-
-
-def band(ax, epochs, curve: dict[str, list[float]], colour: str, style: str, label: str) -> None:
-    """A seed mean as a line and the range over seeds as a band (positive where the values are,
-    so it suits a log scale too); whole epochs on the x axis."""
-    ax.fill_between(epochs, curve["min"], curve["max"], color=colour, alpha=0.18, linewidth=0)
-    ax.plot(epochs, curve["mean"], color=colour, linestyle=style, linewidth=1.3, label=label)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
 
 
 def curves(summary: dict[str, Any]):

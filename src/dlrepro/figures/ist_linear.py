@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dlrepro.figures.batchnorm import band
-from dlrepro.figures.style import new_figure
+from dlrepro.figures.style import band, new_figure
 
 #: The variants in the write-up's order, and their names in legends and titles.
 VARIANTS = ("perceptron", "logistic", "logistic_l2")

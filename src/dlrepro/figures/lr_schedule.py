@@ -7,8 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from dlrepro.figures.batchnorm import band
-from dlrepro.figures.style import new_figure
+from dlrepro.figures.style import band, new_figure
 
 DIVERGENCE = {"small": ("#1f77b4", "-"), "large": ("#ff7f0e", "-")}
 SCHEDULES = {

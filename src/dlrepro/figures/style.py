@@ -10,6 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from dlrepro.results import atomic_write_bytes, write_json  # noqa: E402
 
@@ -51,3 +52,11 @@ def save_figure(fig, svg_path: str | Path, meta_path: str | Path, meta: dict[str
     plt.close(fig)
     atomic_write_bytes(svg_path, buffer.getvalue())
     write_json(meta_path, {"path": str(svg_path), **meta})
+
+
+def band(ax, epochs, curve: dict[str, list[float]], colour: str, style: str, label: str) -> None:
+    """A seed mean as a line and the range over seeds as a band (positive where the values are,
+    so it suits a log scale too); whole epochs on the x axis."""
+    ax.fill_between(epochs, curve["min"], curve["max"], color=colour, alpha=0.18, linewidth=0)
+    ax.plot(epochs, curve["mean"], color=colour, linestyle=style, linewidth=1.3, label=label)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))

@@ -55,10 +55,6 @@ WRITE_UP = {
 }
 
 
-def model_name(batchnorm: bool) -> str:
-    return "batchnorm" if batchnorm else "plain"
-
-
 def lr_key(lr: float) -> str:
     """A learning rate as a summary key: 0.01 -> "0.01"."""
     return f"{float(lr):g}"
