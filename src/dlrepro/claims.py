@@ -1,9 +1,10 @@
 """Claims of the write-ups, declared as data and checked against our measurements.
 
-A claim names an experiment and a ``check``. Operands of a check are numbers, or paths into that
-experiment's ``summary.json`` written as lists of keys (``[final_objective, f1, gd]``). Checks:
+A claim names an experiment, a ``kind`` and a ``check``. Operands of a check are numbers, or
+paths into that experiment's ``summary.json`` written as lists of keys
+(``[final_objective, f1, gd]``). Checks:
 
-``less`` / ``greater``   left < right / left > right
+``less`` / ``greater``   left < right / left > right (by more than ``margin``, default 0)
 ``close``                |left − right| <= atol + rtol·|right|
 ``argmin``               the key of the smallest value in a mapping equals ``expected``
 ``tiers``                every value of an earlier group of keys is smaller than every value of
@@ -11,33 +12,83 @@ experiment's ``summary.json`` written as lists of keys (``[final_objective, f1, 
 ``is_true``              the value at ``value`` is the boolean true
 ``all_of``               every check in ``checks`` holds
 
-The verdict is ``reproduced`` when the check holds and ``refuted`` when it does not. A claim
-marked ``absolute`` speaks of the write-up's own data: its own numbers, or behaviour that depends
-on the data set. On stand-in data, or on another data set than the summary's ``write_up_data``
-(e.g. Fashion-MNIST where the write-up used MNIST), it is measured but ``not comparable``.
+``kind: exact`` claims are about deterministic numbers (a function's minimum, a count of runs):
+each check holds or not, and the verdict is ``reproduced`` or ``refuted``.
+
+``kind: seeded`` claims are about runs repeated over seeds. Their operands point at a summary's
+values over seeds (a mapping with ``per_seed``, written by
+:func:`dlrepro.experiments.seed_stats.over_seeds`), and each comparison is judged from the
+per-seed values with a t interval (:mod:`dlrepro.seed_intervals`): ``reproduced``,
+``refuted`` or ``inconclusive``. ``argmin`` and ``tiers`` compare every claimed pair that way;
+a composite check is reproduced when every part is, refuted when any part is, and
+inconclusive otherwise. Reading one number out of the values over seeds (their ``mean``) is
+refused in either kind: a comparison of seed means is decided by noise.
+
+A claim marked ``absolute`` speaks of the write-up's own data: its own numbers, or behaviour that
+depends on the data set. On stand-in data, or on another data set than the summary's
+``write_up_data`` (e.g. Fashion-MNIST where the write-up used MNIST), it is measured but
+``not comparable``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-REPRODUCED = "reproduced"
-REFUTED = "refuted"
+from dlrepro import seed_intervals
+from dlrepro.seed_intervals import INCONCLUSIVE, REFUTED, REPRODUCED, Region
+
 NOT_COMPARABLE = "not comparable"
+VERDICTS = (REPRODUCED, REFUTED, INCONCLUSIVE, NOT_COMPARABLE)
+KINDS = ("exact", "seeded")
+DEFAULT_CONFIDENCE = 0.95
 
 
 class ClaimError(ValueError):
     """A claim that cannot be evaluated as written: names the claim and what is wrong."""
 
 
+@dataclass(frozen=True)
+class Context:
+    """What every check of one claim needs besides the summary."""
+
+    claim_id: str
+    kind: str
+    confidence: float
+
+
+@dataclass
+class Outcome:
+    """A check's verdict, what was compared in words, and the evidence of its seeded parts."""
+
+    verdict: str
+    measured: str
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+def is_over_seeds(node: Any) -> bool:
+    """A summary's values over seeds: a mapping with ``per_seed`` (and ``mean``, ``std``)."""
+    return isinstance(node, Mapping) and "per_seed" in node
+
+
+def per_seed(node: Mapping[str, Any]) -> dict[int, float]:
+    return {int(seed): value for seed, value in node["per_seed"].items()}
+
+
 def resolve(summary: Mapping[str, Any], operand: Any, claim_id: str) -> Any:
-    """A number stays a number; a list of keys is looked up in the summary."""
+    """A number stays a number; a list of keys is looked up in the summary. A path into values
+    over seeds (``[..., test_acc, mean]``) is refused: it compares seed means."""
     if not isinstance(operand, list):
         return operand
     node: Any = summary
     for depth, key in enumerate(operand):
+        if is_over_seeds(node):
+            whole = "/".join(str(k) for k in operand[:depth])
+            raise ClaimError(
+                f"claim {claim_id!r}: {'/'.join(map(str, operand))!r} compares seed means; "
+                f"point at {whole!r} itself (its per-seed values) in a claim of kind: seeded")
         if not isinstance(node, Mapping) or str(key) not in node:
             where = "/".join(str(k) for k in operand[: depth + 1])
             raise ClaimError(f"claim {claim_id!r}: the summary has no value at {where!r}")
@@ -46,11 +97,11 @@ def resolve(summary: Mapping[str, Any], operand: Any, claim_id: str) -> Any:
 
 
 def flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """{'f1': {'gd': 1}} -> {'f1/gd': 1}"""
+    """{'f1': {'gd': 1}} -> {'f1/gd': 1}; values over seeds are leaves."""
     flat: dict[str, Any] = {}
     for key, value in mapping.items():
         name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
+        if isinstance(value, Mapping) and not is_over_seeds(value):
             flat.update(flatten(value, f"{name}/"))
         else:
             flat[name] = value
@@ -69,64 +120,178 @@ def fmt(value: float) -> str:
     """4 significant digits; whole numbers in full (12,141 rather than 1.214e+04)."""
     if math.isnan(value):
         return "nan"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
     if value.is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
     return f"{value:.4g}"
 
 
-def _compare(check: Mapping[str, Any], summary: Mapping[str, Any], claim_id: str):
-    left = _number(resolve(summary, check["left"], claim_id), claim_id)
-    right = _number(resolve(summary, check["right"], claim_id), claim_id)
-    op = check["op"]
+def _label(operand: Any) -> str:
+    return "/".join(map(str, operand)) if isinstance(operand, list) else fmt(float(operand))
+
+
+def _difference_label(left: Any, right: Any) -> str:
+    """``small/batchnorm/acc`` and ``small/plain/acc`` -> ``small/(batchnorm − plain)/acc``."""
+    if not (isinstance(left, list) and isinstance(right, list)):
+        return f"{_label(left)} − {_label(right)}"
+    left, right = [str(key) for key in left], [str(key) for key in right]
+    start = 0
+    while start < min(len(left), len(right)) - 1 and left[start] == right[start]:
+        start += 1
+    end = 0
+    while (end < min(len(left), len(right)) - start - 1
+           and left[len(left) - 1 - end] == right[len(right) - 1 - end]):
+        end += 1
+    prefix, suffix = left[:start], left[len(left) - end:] if end else []
+    middle = (f"({'/'.join(left[start:len(left) - end])} − "
+              f"{'/'.join(right[start:len(right) - end])})")
+    return "/".join([*prefix, middle, *suffix])
+
+
+def _operand(summary: Mapping[str, Any], operand: Any, context: Context):
+    """A number, or (in a seeded claim) the ``{seed: value}`` of values over seeds."""
+    value = resolve(summary, operand, context.claim_id)
+    if is_over_seeds(value):
+        if context.kind != "seeded":
+            raise ClaimError(
+                f"claim {context.claim_id!r}: {_label(operand)!r} holds values over seeds; "
+                f"a claim about them is kind: seeded")
+        return per_seed(value)
+    return _number(value, context.claim_id)
+
+
+def _exact_outcome(holds: bool, measured: str) -> Outcome:
+    return Outcome(REPRODUCED if holds else REFUTED, measured)
+
+
+def _compare(check: Mapping[str, Any], summary: Mapping[str, Any], context: Context) -> Outcome:
+    left = _operand(summary, check["left"], context)
+    right = _operand(summary, check["right"], context)
+    op, margin = check["op"], float(check.get("margin", 0.0))
+    if isinstance(left, Mapping) or isinstance(right, Mapping):
+        return _seeded_compare(check, left, right, context)
     # ``measured`` states the relation that was found, which is the claimed one only if it holds.
     if op == "less":
-        holds = left < right
-        return holds, f"{fmt(left)} {'<' if holds else '≥'} {fmt(right)}"
+        holds = left < right - margin
+        return _exact_outcome(holds, f"{fmt(left)} {'<' if holds else '≥'} {fmt(right)}")
     if op == "greater":
-        holds = left > right
-        return holds, f"{fmt(left)} {'>' if holds else '≤'} {fmt(right)}"
+        holds = left > right + margin
+        return _exact_outcome(holds, f"{fmt(left)} {'>' if holds else '≤'} {fmt(right)}")
     tolerance = check.get("atol", 0.0) + check.get("rtol", 0.0) * abs(right)
     holds = abs(left - right) <= tolerance
     if tolerance == 0:
-        return holds, f"{fmt(left)} {'=' if holds else '≠'} {fmt(right)}"
-    return holds, f"|{fmt(left)} − {fmt(right)}| {'≤' if holds else '>'} {fmt(tolerance)}"
+        return _exact_outcome(holds, f"{fmt(left)} {'=' if holds else '≠'} {fmt(right)}")
+    return _exact_outcome(
+        holds, f"|{fmt(left)} − {fmt(right)}| {'≤' if holds else '>'} {fmt(tolerance)}")
 
 
-def _argmin(check: Mapping[str, Any], summary: Mapping[str, Any], claim_id: str):
-    values = resolve(summary, check["values"], claim_id)
-    numbers = {key: _number(value, claim_id) for key, value in flatten(values).items()}
-    finite = {key: value for key, value in numbers.items() if not math.isnan(value)}
+def _mean(side) -> float:
+    if isinstance(side, Mapping):
+        finite = [v for v in side.values() if v is not None and math.isfinite(v)]
+        return sum(finite) / len(finite) if finite else math.nan
+    return side
+
+
+def _seeded_compare(check, left, right, context: Context, label: str | None = None) -> Outcome:
+    """One comparison judged from per-seed values: effect left − right with its interval."""
+    op = check["op"]
+    if op == "close":
+        band = check.get("atol", 0.0) + check.get("rtol", 0.0) * abs(_mean(right))
+        region = Region.for_check("close", band=band)
+    else:
+        region = Region.for_check(op, margin=float(check.get("margin", 0.0)))
+    interval = seed_intervals.difference(left, right, context.confidence)
+    record = seed_intervals.evidence(interval, region)
+    record["label"] = label or _difference_label(check["left"], check["right"])
+    claimed = {"less": f"< {fmt(region.high)}", "greater": f"> {fmt(region.low)}",
+               "close": f"within ±{fmt(region.high)}"}[op]
+    measured = (f"{record['label']}: {fmt(interval.effect)} "
+                f"[{fmt(interval.low)}, {fmt(interval.high)}] (claimed {claimed}, "
+                f"n = {interval.n})")
+    return Outcome(record["verdict"], measured, [record])
+
+
+def _candidates(check, summary, context: Context) -> dict[str, Any]:
+    values = resolve(summary, check["values"], context.claim_id)
+    return {key: _operand(summary, [*check["values"], *key.split("/")], context)
+            for key in flatten(values)}
+
+
+def _has_finite(value) -> bool:
+    if isinstance(value, Mapping):
+        return any(v is not None and math.isfinite(v) for v in value.values())
+    return not math.isnan(value)
+
+
+def _pairs(pairs, numbers, context: Context, ranking: str) -> Outcome:
+    """Every claimed (better, worse) pair judged over seeds: "better" lower."""
+    parts = [_seeded_compare({"op": "less", "left": better, "right": worse},
+                             numbers[better], numbers[worse], context,
+                             label=f"{better} − {worse}")
+             for better, worse in pairs]
+    return _combine(parts, separator="; ", prefix=f"{ranking}; ")
+
+
+def _argmin(check: Mapping[str, Any], summary: Mapping[str, Any], context: Context) -> Outcome:
+    numbers = _candidates(check, summary, context)
+    finite = {key: value for key, value in numbers.items() if _has_finite(value)}
     if not finite:
-        return False, "no finite value"
-    best = min(finite, key=finite.get)
-    return best == check["expected"], f"smallest: {best} ({fmt(finite[best])})"
+        return Outcome(REFUTED, "no finite value")
+    best = min(finite, key=lambda key: _mean(finite[key]))
+    ranking = f"smallest: {best} ({fmt(_mean(finite[best]))})"
+    seeded = any(isinstance(value, Mapping) for value in finite.values())
+    expected = check["expected"]
+    if not seeded:
+        return _exact_outcome(best == expected, ranking)
+    if expected not in finite:
+        # the claimed best was not run (or every run of it diverged): nothing to compare
+        missing = _seeded_compare({"op": "less"}, {}, {}, context,
+                                  label=f"{expected} (no finite run)")
+        return Outcome(missing.verdict, f"{expected} has no finite run; {ranking}",
+                       missing.evidence)
+    pairs = [(expected, other) for other in finite if other != expected]
+    return _pairs(pairs, finite, context, ranking)
 
 
-def _tiers(check: Mapping[str, Any], summary: Mapping[str, Any], claim_id: str):
-    values = flatten(resolve(summary, check["values"], claim_id))
+def _tiers(check: Mapping[str, Any], summary: Mapping[str, Any], context: Context) -> Outcome:
+    values = _candidates(check, summary, context)
     groups = check["expected"]
     for group in groups:
         for key in group:
             if key not in values:
-                raise ClaimError(f"claim {claim_id!r}: tiers name {key!r}, not in the summary")
-    numbers = {key: _number(values[key], claim_id) for group in groups for key in group}
-    ranked = sorted(numbers, key=lambda key: (math.isnan(numbers[key]), numbers[key]))
-    measured = " < ".join(f"{key} ({fmt(numbers[key])})" for key in ranked)
-    holds = all(
-        numbers[better] < numbers[worse]
-        for index, group in enumerate(groups)
-        for later in groups[index + 1:]
-        for better in group
-        for worse in later
-    )
-    return holds, measured
+                raise ClaimError(f"claim {context.claim_id!r}: tiers name {key!r}, "
+                                 f"not in the summary")
+    numbers = {key: values[key] for group in groups for key in group}
+    ranked = sorted(numbers, key=lambda key: (math.isnan(_mean(numbers[key])), _mean(numbers[key])))
+    measured = " < ".join(f"{key} ({fmt(_mean(numbers[key]))})" for key in ranked)
+    pairs = [(better, worse) for index, group in enumerate(groups)
+             for later in groups[index + 1:] for better in group for worse in later]
+    if any(isinstance(value, Mapping) for value in numbers.values()):
+        return _pairs(pairs, numbers, context, measured)
+    return _exact_outcome(all(numbers[b] < numbers[w] for b, w in pairs), measured)
 
 
-def _is_true(check: Mapping[str, Any], summary: Mapping[str, Any], claim_id: str):
-    value = resolve(summary, check["value"], claim_id)
+def _is_true(check: Mapping[str, Any], summary: Mapping[str, Any], context: Context) -> Outcome:
+    value = resolve(summary, check["value"], context.claim_id)
     if not isinstance(value, bool):
-        raise ClaimError(f"claim {claim_id!r}: expected true or false, found {value!r}")
-    return value, f"{'/'.join(map(str, check['value']))} is {str(value).lower()}"
+        raise ClaimError(f"claim {context.claim_id!r}: expected true or false, found {value!r}")
+    return _exact_outcome(value, f"{'/'.join(map(str, check['value']))} is {str(value).lower()}")
+
+
+def combine(verdicts: list[str]) -> str:
+    """Reproduced when every part is, refuted when any part is, inconclusive otherwise."""
+    if all(verdict == REPRODUCED for verdict in verdicts):
+        return REPRODUCED
+    if any(verdict == REFUTED for verdict in verdicts):
+        return REFUTED
+    return INCONCLUSIVE
+
+
+def _combine(outcomes: list[Outcome], separator: str = "; ", prefix: str = "") -> Outcome:
+    return Outcome(combine([outcome.verdict for outcome in outcomes]),
+                   prefix + separator.join(outcome.measured for outcome in outcomes),
+                   [record for outcome in outcomes for record in outcome.evidence])
 
 
 CHECKS = {
@@ -139,16 +304,35 @@ CHECKS = {
 }
 
 
-def run_check(check: Mapping[str, Any], summary: Mapping[str, Any], claim_id: str):
-    """(holds, measured) for one check; ``measured`` says what was compared, in words."""
+def run_check(check: Mapping[str, Any], summary: Mapping[str, Any], context: Context) -> Outcome:
+    """The verdict of one check, what it compared in words, and its seeded evidence."""
     op = check.get("op")
     if op == "all_of":
-        outcomes = [run_check(part, summary, claim_id) for part in check["checks"]]
-        return all(holds for holds, _ in outcomes), "; ".join(text for _, text in outcomes)
+        return _combine([run_check(part, summary, context) for part in check["checks"]])
     if op not in CHECKS:
         known = ", ".join([*CHECKS, "all_of"])
-        raise ClaimError(f"claim {claim_id!r}: unknown check {op!r}; known: {known}")
-    return CHECKS[op](check, summary, claim_id)
+        raise ClaimError(f"claim {context.claim_id!r}: unknown check {op!r}; known: {known}")
+    return CHECKS[op](check, summary, context)
+
+
+def deciding(evidence: list[dict[str, Any]]) -> dict[str, Any]:
+    """The part that decides a composite verdict: the first refuted one, else the inconclusive
+    one that needs the most seeds, else the one whose interval comes closest to its boundary."""
+    refuted = [record for record in evidence if record["verdict"] == REFUTED]
+    if refuted:
+        return refuted[0]
+    inconclusive = [record for record in evidence if record["verdict"] == INCONCLUSIVE]
+    if inconclusive:
+        return max(inconclusive, key=lambda record: record["seeds_needed"] or math.inf)
+    return min(evidence, key=_clearance)
+
+
+def _clearance(record: dict[str, Any]) -> float:
+    """How far the interval stays from its boundaries, relative to its own width."""
+    low, high = record["interval"]
+    width = max(high - low, abs(record["effect"]), 1e-300)
+    gaps = [min(abs(low - end), abs(high - end)) for end in record["region"] if math.isfinite(end)]
+    return min(gaps, default=math.inf) / width
 
 
 def uses_stand_in(summary: Mapping[str, Any]) -> bool:
@@ -166,27 +350,35 @@ def incomparable_data(summary: Mapping[str, Any]) -> str:
     return ""
 
 
-def evaluate(claim: Mapping[str, Any], summary: Mapping[str, Any]) -> dict[str, Any]:
-    """The claim as the report shows it: declared fields plus ``measured`` and ``verdict``."""
-    holds, measured = run_check(claim["check"], summary, claim["id"])
+def evaluate(claim: Mapping[str, Any], summary: Mapping[str, Any],
+             confidence: float = DEFAULT_CONFIDENCE) -> dict[str, Any]:
+    """The claim as the report shows it: declared fields plus ``measured``, ``verdict`` and,
+    for a seeded claim, ``evidence`` (the deciding comparison, and every one under ``parts``)."""
+    kind = claim.get("kind")
+    if kind not in KINDS:
+        raise ClaimError(f"claim {claim['id']!r}: kind must be one of {', '.join(KINDS)}, "
+                         f"found {kind!r}")
+    outcome = run_check(claim["check"], summary, Context(claim["id"], kind, confidence))
+    if kind == "seeded" and not outcome.evidence:
+        raise ClaimError(f"claim {claim['id']!r} is kind: seeded but compares no per-seed values")
     reason = incomparable_data(summary) if claim.get("absolute", False) else ""
-    if reason:
-        verdict = NOT_COMPARABLE
-    else:
-        verdict = REPRODUCED if holds else REFUTED
     result = {key: value for key, value in claim.items() if key != "check"}
-    result.update(measured=measured, verdict=verdict, reason=reason, stand_in=uses_stand_in(summary))
+    result.update(measured=outcome.measured, verdict=NOT_COMPARABLE if reason else outcome.verdict,
+                  reason=reason, stand_in=uses_stand_in(summary))
+    if outcome.evidence:
+        result["evidence"] = {**deciding(outcome.evidence), "parts": outcome.evidence}
     return result
 
 
-def evaluate_all(claims: list[Mapping[str, Any]], summaries: Mapping[str, Mapping]) -> list[dict]:
+def evaluate_all(claims: list[Mapping[str, Any]], summaries: Mapping[str, Mapping],
+                 confidence: float = DEFAULT_CONFIDENCE) -> list[dict]:
     """Every claim whose experiment ran; claims of experiments not in ``summaries`` are left out."""
     ids = [claim["id"] for claim in claims]
     duplicates = sorted({claim_id for claim_id in ids if ids.count(claim_id) > 1})
     if duplicates:
         raise ClaimError(f"claim ids must be unique; repeated: {', '.join(duplicates)}")
     return [
-        evaluate(claim, summaries[claim["experiment"]])
+        evaluate(claim, summaries[claim["experiment"]], confidence)
         for claim in claims
         if claim["experiment"] in summaries
     ]

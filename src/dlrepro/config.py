@@ -48,3 +48,15 @@ def check_consistency(config: dict[str, Any]) -> None:
             problems.append(f"{key} = {value} {_WORDS[relation]} {other} = {limit}")
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
+
+
+def shift_seeds(config: dict[str, Any]) -> dict[str, Any]:
+    """Every experiment's ``seeds`` moved up by ``seed_offset`` (0 when absent): the same graph
+    on a disjoint set of seeds, to see which verdicts survive a change of seeds. Other keys,
+    the data sets' split seeds among them, are left as they are."""
+    offset = int(config.get("seed_offset", 0))
+    return {
+        key: {**section, "seeds": [seed + offset for seed in section["seeds"]]}
+        if isinstance(section, dict) and "seeds" in section else section
+        for key, section in config.items()
+    }

@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-PROJECT_FILES = ("Snakefile", "workflow", "config", "templates", "profiles", "environment.yml")
-SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+from dlrepro.sandbox import SNAKEMAKE, copy_project
+
+__all__ = ["QUICK", "SNAKEMAKE", "copy_project", "metrics_without_provenance", "snakemake"]
+
 QUICK = ("--cores", "2", "--configfile", "config/quick.yaml")
-
-
-def copy_project(root: Path, target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        source = root / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -53,7 +53,9 @@ def test_report_data_has_the_contracted_shape(quick_run):
     assert set(final["f1"]) == set(final["f2"]) == {"gd", "momentum", "rmsprop", "adam"}
     assert data["experiments"]["opt_f1f2"]["iterations"] == 2000
     assert {claim["verdict"] for claim in data["claims"]} <= {
-        "reproduced", "refuted", "not comparable"}
+        "reproduced", "refuted", "inconclusive", "not comparable"}
+    for claim in data["claims"]:  # every seeded claim carries its evidence
+        assert ("evidence" in claim) == (claim["kind"] == "seeded"), claim["id"]
     for figure in data["figures"].values():
         assert (quick_run / figure["path"]).is_file()
         assert figure["rule"] and figure["caption"]

@@ -1,15 +1,23 @@
+import json
+
+import numpy as np
 import pytest
 import yaml
+from scipy import stats
 
 from dlrepro.claims import (
+    INCONCLUSIVE,
     NOT_COMPARABLE,
     REFUTED,
     REPRODUCED,
     ClaimError,
+    combine,
     evaluate,
     evaluate_all,
     flatten,
 )
+from dlrepro.experiments.seed_stats import over_seeds
+from dlrepro.results import to_json_safe
 
 SUMMARY = {
     "data": {"stand_in": False},
@@ -21,8 +29,8 @@ SUMMARY = {
 
 
 def claim(check, **fields):
-    return {"id": "demo.claim", "source": "X", "experiment": "demo", "statement": "s",
-            "measure": "m", "check": check, **fields}
+    return {"id": "demo.claim", "source": "X", "experiment": "demo", "kind": "exact",
+            "statement": "s", "measure": "m", "check": check, **fields}
 
 
 @pytest.mark.parametrize("check,verdict", [
@@ -123,3 +131,139 @@ def test_measured_text_states_the_relation_found():
     assert failed["measured"] == "0.12 ≥ 0.01"
     far = {"op": "close", "left": ["error", "small"], "right": 0.1, "rtol": 0.1}
     assert evaluate(claim(far), SUMMARY)["measured"] == "|0.12 − 0.1| > 0.01"
+
+
+# ------------------------------------------------------------------------- seeded claims
+
+SEEDS = range(5)
+
+
+def per_seed(values):
+    return over_seeds(dict(zip(SEEDS, values)))
+
+
+# Five seeds of three variants. "a" beats "b" clearly in every seed; "c" equals "b" plus noise
+# whose mean is about zero; "wide" is "b" plus a large, mostly positive offset.
+SEEDED = {
+    "data": {"stand_in": False},
+    "acc": {
+        "a": per_seed([0.91, 0.92, 0.90, 0.93, 0.92]),
+        "b": per_seed([0.80, 0.81, 0.79, 0.82, 0.80]),
+        "c": per_seed([0.81, 0.80, 0.80, 0.81, 0.79]),
+        "wide": per_seed([0.95, 0.70, 0.99, 0.86, 0.88]),
+    },
+    "count": 3,
+}
+
+
+def seeded(check, **fields):
+    return claim(check, kind="seeded", **fields)
+
+
+@pytest.mark.parametrize("check,verdict", [
+    # a − b is about +0.11 in every seed: the interval is far above 0
+    ({"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}, REPRODUCED),
+    ({"op": "less", "left": ["acc", "a"], "right": ["acc", "b"]}, REFUTED),
+    # c − b straddles 0
+    ({"op": "greater", "left": ["acc", "c"], "right": ["acc", "b"]}, INCONCLUSIVE),
+    # a margin larger than the whole interval: the effect is real but smaller than what counts
+    ({"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"], "margin": 0.5}, REFUTED),
+    # against a number (one-sample), and within a tolerance
+    ({"op": "greater", "left": ["acc", "a"], "right": 0.5}, REPRODUCED),
+    ({"op": "close", "left": ["acc", "a"], "right": 0.9, "atol": 0.05}, REPRODUCED),
+    ({"op": "close", "left": ["acc", "a"], "right": 0.5, "atol": 0.05}, REFUTED),
+    ({"op": "close", "left": ["acc", "wide"], "right": 0.87, "atol": 0.05}, INCONCLUSIVE),
+])
+def test_seeded_checks_give_the_four_verdicts(check, verdict):
+    assert evaluate(seeded(check), SEEDED)["verdict"] == verdict
+
+
+def test_seeded_claim_on_stand_in_data_is_not_comparable_but_keeps_its_evidence():
+    check = {"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}
+    stand_in = {**SEEDED, "data": {"stand_in": True}}
+    result = evaluate(seeded(check, absolute=True), stand_in)
+    assert result["verdict"] == NOT_COMPARABLE
+    assert result["evidence"]["verdict"] == REPRODUCED
+
+
+def test_seeded_evidence_has_effect_interval_confidence_n_and_method():
+    check = {"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}
+    evidence = evaluate(seeded(check), SEEDED, confidence=0.9)["evidence"]
+    differences = np.array([0.11, 0.11, 0.11, 0.11, 0.12])
+    assert evidence["effect"] == pytest.approx(differences.mean())
+    low, high = stats.t.interval(0.9, 4, loc=differences.mean(), scale=stats.sem(differences))
+    assert evidence["interval"] == pytest.approx([low, high])
+    assert evidence["confidence"] == 0.9 and evidence["n"] == 5
+    assert evidence["method"] == "paired t"
+    assert "seeds_needed" not in evidence  # only an inconclusive comparison says how many
+
+
+def test_inconclusive_evidence_says_how_many_seeds_would_decide_it():
+    straddling = evaluate(seeded({"op": "close", "left": ["acc", "wide"], "right": 0.87,
+                                  "atol": 0.05}), SEEDED)["evidence"]
+    assert straddling["verdict"] == INCONCLUSIVE and straddling["seeds_needed"] > 5
+    null = evaluate(seeded({"op": "greater", "left": ["acc", "c"], "right": ["acc", "b"]}),
+                    SEEDED)["evidence"]
+    assert null["effect"] == pytest.approx(-0.002)
+    assert null["seeds_needed"] is None  # an effect of about zero: no practical number
+    assert "effect of about the boundary" in null["undecidable"]
+    single = {**SEEDED, "acc": {"a": over_seeds({0: 0.9}), "b": over_seeds({0: 0.8})}}
+    one_seed = evaluate(seeded({"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}),
+                        single)["evidence"]
+    assert one_seed["verdict"] == INCONCLUSIVE and one_seed["seeds_needed"] is None
+    assert one_seed["undecidable"].startswith("one seed")
+
+
+def test_seeded_ranking_is_judged_pair_by_pair():
+    best = evaluate(seeded({"op": "argmin", "values": ["acc"], "expected": "b"}), SEEDED)
+    # b is below a clearly, but not distinguishable from c: inconclusive, not reproduced
+    assert best["verdict"] == INCONCLUSIVE
+    assert len(best["evidence"]["parts"]) == 3
+    worst = evaluate(seeded({"op": "argmin", "values": ["acc"], "expected": "a"}), SEEDED)
+    assert worst["verdict"] == REFUTED
+    tiers = {"op": "tiers", "values": ["acc"], "expected": [["b", "c"], ["a"]]}
+    assert evaluate(seeded(tiers), SEEDED)["verdict"] == REPRODUCED
+    swapped = {**tiers, "expected": [["a"], ["b", "c"]]}
+    assert evaluate(seeded(swapped), SEEDED)["verdict"] == REFUTED
+
+
+def test_composite_verdicts_combine_every_part():
+    assert combine([REPRODUCED, REPRODUCED]) == REPRODUCED
+    assert combine([REPRODUCED, INCONCLUSIVE]) == INCONCLUSIVE
+    assert combine([INCONCLUSIVE, REFUTED]) == REFUTED
+    clear = {"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}
+    null = {"op": "greater", "left": ["acc", "c"], "right": ["acc", "b"]}
+    count = {"op": "close", "left": ["count"], "right": 3, "atol": 0}
+    result = evaluate(seeded({"op": "all_of", "checks": [clear, null, count]}), SEEDED)
+    assert result["verdict"] == INCONCLUSIVE
+    assert result["evidence"]["label"] == "acc/(c − b)"  # the part that decides it
+
+
+def test_a_seeded_claim_written_as_a_comparison_of_means_is_refused_with_its_id():
+    means = {"op": "greater", "left": ["acc", "a", "mean"], "right": ["acc", "b", "mean"]}
+    with pytest.raises(ClaimError, match=r"'demo.claim'.*acc/a/mean.*compares seed means"):
+        evaluate(seeded(means), SEEDED)
+    with pytest.raises(ClaimError, match=r"'demo.claim'.*compares seed means"):
+        evaluate(claim(means), SEEDED)  # as an exact claim too
+
+
+def test_values_over_seeds_in_an_exact_claim_are_refused():
+    check = {"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}
+    with pytest.raises(ClaimError, match=r"'demo.claim'.*kind: seeded"):
+        evaluate(claim(check), SEEDED)
+
+
+def test_a_seeded_claim_without_per_seed_values_and_an_unknown_kind_are_refused():
+    count = {"op": "close", "left": ["count"], "right": 3, "atol": 0}
+    with pytest.raises(ClaimError, match="compares no per-seed values"):
+        evaluate(seeded(count), SEEDED)
+    with pytest.raises(ClaimError, match="kind must be one of"):
+        evaluate(claim(count, kind="averaged"), SEEDED)
+
+
+def test_seeds_whose_run_diverged_are_left_out_and_counted():
+    summary = {**SEEDED, "acc": {"a": per_seed([0.9, 0.92, None, 0.93, 0.91]),
+                                 "b": per_seed([0.8, 0.81, 0.79, 0.82, 0.80])}}
+    result = evaluate(seeded({"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}),
+                      json.loads(json.dumps(to_json_safe(summary))))
+    assert result["evidence"]["n"] == 4 and result["verdict"] == REPRODUCED

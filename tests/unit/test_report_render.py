@@ -2,7 +2,8 @@ import pytest
 from weasyprint.urls import FatalURLFetchingError
 
 from dlrepro.report.maths import math_image
-from dlrepro.report.render import ProjectOnlyFetcher, number
+from dlrepro.report.pdf import ProjectOnlyFetcher
+from dlrepro.report.render import number
 
 
 def test_equations_become_svg_images_with_their_latex_as_alt_text():

@@ -52,9 +52,15 @@ def test_run_is_reproducible_and_summary_compares_the_lr_extremes():
     again = sgd_mean.run(SETTINGS, 0.1, seed=3)
     assert first.metrics == again.metrics
     assert first.history.equals(again.history)
-    slow = [sgd_mean.run(SETTINGS, 0.01, seed).metrics for seed in range(3)]
-    fast = [sgd_mean.run(SETTINGS, 0.1, seed).metrics for seed in range(3)]
+    slow = [{"seed": seed, "metrics": sgd_mean.run(SETTINGS, 0.01, seed).metrics}
+            for seed in range(3)]
+    fast = [{"seed": seed, "metrics": sgd_mean.run(SETTINGS, 0.1, seed).metrics}
+            for seed in range(3)]
     summary = sgd_mean.summarise({0.1: fast, 0.01: slow}, SETTINGS)
     assert summary["smallest_lr"]["lr"] == 0.01 and summary["largest_lr"]["lr"] == 0.1
-    assert summary["largest_lr"]["early_squared_error"] < summary["smallest_lr"]["early_squared_error"]
+    fast_early = summary["largest_lr"]["early_squared_error"]
+    assert fast_early["mean"] < summary["smallest_lr"]["early_squared_error"]["mean"]
+    # the per-seed values the claims are judged from, one per seed
+    assert fast_early["per_seed"] == {
+        str(run["seed"]): run["metrics"]["early_squared_error"] for run in fast}
     assert set(summary["by_lr"]) == {"0.01", "0.1"}

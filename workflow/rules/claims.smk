@@ -28,6 +28,8 @@ rule evaluate_claims:
         **SUMMARIES,
     output:
         claims="results/claims/claims.json",
+    params:
+        confidence=lookup(dpath="verdicts/confidence", within=config),
     log:
         "logs/claims/evaluate.log",
     conda:

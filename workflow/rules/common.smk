@@ -1,15 +1,15 @@
 # Shared helpers: what every area's rules need to know about config and the results layout.
-import os
-
 import yaml
 
-from dlrepro.config import check_consistency
+from dlrepro.config import check_consistency, shift_seeds
 from dlrepro.data import PROVIDERS as DATA_SETS, provider
 from dlrepro.experiments.classifiers.lr_schedule import schedule_runs
 from dlrepro.experiments.ist.variants import variants as ist_torch_variant_names
 from dlrepro.provenance import local_gpu_count
 
 check_consistency(config)
+# seed_offset moves every experiment's seeds to another set (verdict stability); 0 keeps them.
+config.update(shift_seeds(config))
 
 CLAIMS_FILE = "config/claims.yaml"
 # Rules that train a network ask for a GPU where this machine has one (NVIDIA device files);

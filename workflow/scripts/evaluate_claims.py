@@ -11,7 +11,7 @@ with open(snakemake.input.claims, encoding="utf-8") as handle:
 summaries = {
     name: read_json(path) for name, path in snakemake.input.items() if name != "claims"
 }
-evaluated = evaluate_all(claims, summaries)
+evaluated = evaluate_all(claims, summaries, snakemake.params.confidence)
 for claim in evaluated:
     log.info("%s: %s (%s)", claim["id"], claim["verdict"], claim["measured"])
 write_json(snakemake.output.claims, evaluated)

@@ -6,27 +6,30 @@ Kept free of torch, so that the workflow can import what it needs while it parse
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
 
-def mean_std(values) -> dict[str, float]:
-    """Mean and (population) std over seeds; NaN (a diverged run) propagates."""
-    array = np.array([math.nan if value is None else value for value in values], dtype=float)
-    return {"mean": float(array.mean()), "std": float(array.std())}
+def over_seeds(values_by_seed: Mapping[int, float | None]) -> dict[str, Any]:
+    """Mean and (population) std over seeds, with the per-seed values the claims are judged
+    from (:mod:`dlrepro.claims`); NaN (a diverged run) propagates into the mean."""
+    seeds = sorted(values_by_seed)
+    array = np.array([math.nan if values_by_seed[seed] is None else values_by_seed[seed]
+                      for seed in seeds], dtype=float)
+    return {"mean": float(array.mean()) if len(array) else math.nan,
+            "std": float(array.std()) if len(array) else math.nan,
+            "n": len(seeds),
+            "per_seed": {str(seed): float(value) for seed, value in zip(seeds, array)}}
+
+
+def metric_over_seeds(records: Iterable[Mapping[str, Any]], key: str) -> dict[str, Any]:
+    """:func:`over_seeds` of one metric of the runs (their metrics.json documents)."""
+    return over_seeds({record["seed"]: metric(record["metrics"], key) for record in records})
 
 
 def metric(metrics: dict[str, Any], key: str) -> float:
     """A run's metric as a float; a diverged run's missing value (None in JSON) becomes NaN."""
     value = metrics.get(key)
     return math.nan if value is None else float(value)
-
-
-def paired_gain(better: dict[int, float], worse: dict[int, float]) -> dict[str, float]:
-    """Mean, std and mean − 2·standard error of ``better − worse`` over the seeds both ran."""
-    seeds = sorted(set(better) & set(worse))
-    gains = np.array([better[seed] - worse[seed] for seed in seeds], dtype=float)
-    mean, std = float(gains.mean()), float(gains.std(ddof=1)) if len(gains) > 1 else math.nan
-    return {"mean": mean, "std": std, "seeds": len(seeds),
-            "lower_bound": mean - 2.0 * std / math.sqrt(len(gains)) if len(gains) > 1 else mean}

@@ -2,8 +2,7 @@
 
 Both come from the same Jinja2 templates; ``medium`` only switches the table of contents to page
 numbers and the stylesheet to print rules. Figures and equations are embedded as data URIs, so
-the HTML fetches nothing, and WeasyPrint is given a fetcher that refuses any file outside the
-project.
+the HTML fetches nothing; the PDF is made by :mod:`dlrepro.report.pdf`.
 """
 
 from __future__ import annotations
@@ -12,15 +11,14 @@ import base64
 import math
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 import jinja2
-import weasyprint
 from markupsafe import Markup
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from dlrepro.claims import DEFAULT_CONFIDENCE
 from dlrepro.report.maths import math_image
 from dlrepro.report.sections import sections_present
+from dlrepro.seed_intervals import MAX_SEEDS
 
 
 def number(value: Any, digits: int = 4) -> str:
@@ -62,34 +60,19 @@ class Renderer:
     def html(self, report_data: dict[str, Any], medium: str = "screen") -> str:
         css = self.env.loader.get_source(self.env, "report.css")[0]
         template = self.env.get_template("report.html.j2")
+        verdicts = report_data["run"]["config"].get("verdicts", {})
         return template.render(
             data=report_data,
             sections=sections_present(report_data["experiments"]),
             medium=medium,
             stylesheet=Markup(css),
+            confidence_percent=f"{100 * verdicts.get('confidence', DEFAULT_CONFIDENCE):g}",
+            max_seeds=MAX_SEEDS,
         )
 
     def pdf(self, report_data: dict[str, Any]) -> bytes:
-        html = self.html(report_data, medium="print")
-        document = weasyprint.HTML(
-            string=html, base_url=str(self.root), url_fetcher=ProjectOnlyFetcher(self.root)
-        )
-        return document.write_pdf()
+        # WeasyPrint (and the Pango library under it) is needed for the PDF only: the HTML
+        # renders on machines without it, such as a GPU box that runs the experiments.
+        from dlrepro.report.pdf import html_to_pdf
 
-
-class ProjectOnlyFetcher(URLFetcher):
-    """WeasyPrint's fetcher, restricted to data: URIs and files under the project root."""
-
-    def __init__(self, root: Path):
-        super().__init__(allowed_protocols=("data", "file"))
-        self.root = root
-
-    def fetch(self, url: str, headers: Any = None):
-        parsed = urlparse(url)
-        if parsed.scheme == "file":
-            path = Path(unquote(parsed.path)).resolve()
-            if not path.is_relative_to(self.root):
-                raise FatalURLFetchingError(f"the report may read only project files, not {url}")
-        elif parsed.scheme != "data":
-            raise FatalURLFetchingError(f"the report may not fetch {url}")
-        return super().fetch(url, headers)
+        return html_to_pdf(self.html(report_data, medium="print"), self.root)

@@ -13,24 +13,25 @@ Two things in its code change what its numbers mean, and are done differently he
   run starts from a fresh network; one seed gives the plain and the BatchNorm network the same
   initial Linear weights, so the two are compared seed by seed.
 
-The three claims, measured (see :func:`summarise`):
+The three claims, measured per seed (see :func:`summarise`) and judged over seeds by
+:mod:`dlrepro.claims`:
 
-(a) convergence: epochs until the seed-mean test accuracy first reaches the plain network's final
-    seed-mean test accuracy (both at the small lr), and the training loss after the first epoch;
-(b) larger lr: final test accuracy at the large lr, with and without BatchNorm;
-(c) final accuracy: the paired (same seed) gain in final test accuracy at the small lr, and its
-    lower bound mean − 2·standard error over seeds.
+(a) convergence: epochs until the test accuracy first reaches the final test accuracy of the
+    plain network with the same seed (both at the small lr), and the training loss of the first
+    epoch;
+(b) larger lr: how far each network's final test accuracy at the large lr falls below the plain
+    network's at the small lr, same seed;
+(c) final accuracy: final test accuracy at the small lr, with and without BatchNorm.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dlrepro.experiments.seed_stats import mean_std, metric, paired_gain
+from dlrepro.experiments.seed_stats import metric, metric_over_seeds, over_seeds
 
 MODELS = ("plain", "batchnorm")
 CURVES = ("train_loss", "train_accuracy", "test_accuracy")
@@ -73,10 +74,11 @@ def curves(histories: list[pd.DataFrame]) -> dict[str, dict[str, list[float]]]:
     return out
 
 
-def epochs_to_reach(mean_curve: list[float], target: float) -> float:
-    """The first epoch (1-based) whose value is at least ``target``; NaN if none is."""
-    reached = np.flatnonzero(np.asarray(mean_curve) >= target)
-    return float(reached[0] + 1) if len(reached) else math.nan
+def epochs_to_reach(curve, target: float) -> int:
+    """The first epoch (1-based) whose value is at least ``target``; one past the last epoch
+    when none is (never within the budget: counted as the slowest possible)."""
+    reached = np.flatnonzero(np.asarray(curve) >= target)
+    return int(reached[0] + 1) if len(reached) else len(curve) + 1
 
 
 def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
@@ -89,39 +91,44 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
     """
     small, large = lr_key(min(settings["lrs"])), lr_key(max(settings["lrs"]))
     settings_out: dict[str, dict[str, Any]] = {model: {} for model in MODELS}
-    final_by_seed: dict[tuple[str, str], dict[int, float]] = {}
+    by_seed: dict[tuple[str, str], dict[int, tuple[dict, pd.DataFrame]]] = {}
     for model in MODELS:
         for lr in (lr_key(lr) for lr in settings["lrs"]):
             runs = [(record, history) for record, history in zip(records, histories, strict=True)
                     if record["params"]["model"] == model and lr_key(record["params"]["lr"]) == lr]
+            by_seed[model, lr] = {record["seed"]: (record, history) for record, history in runs}
             finished = [history for record, history in runs if record["status"] == "ok"]
-            final_by_seed[model, lr] = {
-                record["seed"]: metric(record["metrics"], "final_test_accuracy")
-                for record, _ in runs}
             settings_out[model][lr] = {
                 "runs": len(runs),
                 "diverged_runs": sum(record["status"] == "diverged" for record, _ in runs),
-                **{quantity: mean_std([metric(record["metrics"], quantity) for record, _ in runs])
+                **{quantity: metric_over_seeds([record for record, _ in runs], quantity)
                    for quantity in ("final_test_accuracy", "final_train_accuracy",
                                     "final_train_loss", "mean_test_accuracy",
                                     "mean_train_accuracy", "first_epoch_max_batch_loss")},
                 "curves": curves(finished) if finished else None,
             }
 
-    plain, bn = settings_out["plain"][small], settings_out["batchnorm"][small]
-    target = plain["final_test_accuracy"]["mean"]
+    # Each seed's plain network at the small lr sets that seed's targets: the claims compare
+    # the two networks seed by seed (same data order), never through the means.
+    target = {seed: metric(record["metrics"], "final_test_accuracy")
+              for seed, (record, _) in by_seed["plain", small].items()}
+
+    def per_seed(model: str, lr: str, value) -> dict[str, Any]:
+        return over_seeds({seed: value(seed, record, history)
+                           for seed, (record, history) in by_seed[model, lr].items()})
+
     convergence = {
-        "target_test_accuracy": target,
+        "target_test_accuracy": over_seeds(target),
         "epochs_to_target": {
-            name: epochs_to_reach(entry["curves"]["test_accuracy"]["mean"], target)
-            if entry["curves"] else math.nan
-            for name, entry in (("plain", plain), ("batchnorm", bn))},
+            model: per_seed(model, small, lambda seed, _, history: epochs_to_reach(
+                history["test_accuracy"], target[seed]))
+            for model in ("plain", "batchnorm")},
         "first_epoch_train_loss": {
-            name: entry["curves"]["train_loss"]["mean"][0] if entry["curves"] else math.nan
-            for name, entry in (("plain", plain), ("batchnorm", bn))},
+            model: per_seed(model, small,
+                            lambda _, __, history: float(history["train_loss"].iloc[0]))
+            for model in ("plain", "batchnorm")},
     }
-    large_lr = {
-        name: settings_out[name][large]["final_test_accuracy"]["mean"] for name in MODELS}
+    large_lr = {model: settings_out[model][large]["final_test_accuracy"] for model in MODELS}
     without_curves = {model: {lr: {k: v for k, v in entry.items() if k != "curves"}
                               for lr, entry in by_lr.items()} for model, by_lr in settings_out.items()}
     return {
@@ -136,8 +143,9 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
         "convergence": convergence,
         "large_lr_test_accuracy": large_lr,
         # how far the large lr leaves each network below the plain network at the small lr
-        "large_lr_shortfall": {name: target - value for name, value in large_lr.items()},
-        "small_lr_gain": paired_gain(final_by_seed["batchnorm", small],
-                                     final_by_seed["plain", small]),
+        "large_lr_shortfall": {
+            model: per_seed(model, large, lambda seed, record, _: target[seed] - metric(
+                record["metrics"], "final_test_accuracy"))
+            for model in MODELS},
         "write_up": WRITE_UP,
     }

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from dlrepro.experiments.classifiers.batchnorm import curves, lr_key
-from dlrepro.experiments.seed_stats import mean_std, metric, paired_gain
+from dlrepro.experiments.seed_stats import metric, metric_over_seeds, over_seeds
 
 #: A run "failed" when its final training loss is at least this fraction of the chance-level
 #: loss ln(classes) (or not finite), and "trained" when it is below ``TRAINED`` of it.
@@ -55,18 +55,18 @@ def schedule_runs(settings: dict[str, Any]) -> dict[str, dict[str, str]]:
 
 def _finals(runs: list[tuple[dict, pd.DataFrame]], early_epoch: int) -> dict[str, Any]:
     finished = [history for record, history in runs if record["status"] == "ok"]
-    gap = [metric(r["metrics"], "final_train_accuracy") - metric(r["metrics"], "final_test_accuracy")
-           for r, _ in runs]
+    records = [record for record, _ in runs]
     return {
         "runs": len(runs),
-        "diverged_runs": sum(record["status"] == "diverged" for record, _ in runs),
-        "final_test_accuracy": mean_std([metric(r["metrics"], "final_test_accuracy")
-                                         for r, _ in runs]),
-        "final_train_loss": mean_std([metric(r["metrics"], "final_train_loss") for r, _ in runs]),
-        "generalisation_gap": mean_std(gap),
-        "early_train_loss": mean_std([
-            float(history["train_loss"].iloc[early_epoch - 1]) if len(history) >= early_epoch
-            else math.nan for _, history in runs]),
+        "diverged_runs": sum(record["status"] == "diverged" for record in records),
+        "final_test_accuracy": metric_over_seeds(records, "final_test_accuracy"),
+        "final_train_loss": metric_over_seeds(records, "final_train_loss"),
+        "generalisation_gap": over_seeds({
+            r["seed"]: metric(r["metrics"], "final_train_accuracy")
+            - metric(r["metrics"], "final_test_accuracy") for r in records}),
+        "early_train_loss": over_seeds({
+            record["seed"]: float(history["train_loss"].iloc[early_epoch - 1])
+            if len(history) >= early_epoch else math.nan for record, history in runs}),
         "curves": curves(finished) if finished else None,
     }
 
@@ -90,8 +90,11 @@ def summarise(
         finals = [metric(r["metrics"], "final_train_loss") for r, _ in runs]
         divergence[name] = {
             "lr": float(lr),
-            "first_epoch_max_batch_loss": mean_std(
-                [metric(r["metrics"], "first_epoch_max_batch_loss") for r, _ in runs]),
+            "first_epoch_max_batch_loss": metric_over_seeds(
+                [r for r, _ in runs], "first_epoch_max_batch_loss"),
+            # how many times the chance-level loss the worst first-epoch batch reached
+            "blow_up": over_seeds({r["seed"]: metric(r["metrics"], "first_epoch_max_batch_loss")
+                                   / chance for r, _ in runs}),
             # runs that blew up (not finite) or ended no better than a uniform guess
             "failed_fraction": sum(not loss < FAILED * chance for loss in finals) / len(runs),
             # runs whose training loss ended below half the chance level
@@ -99,19 +102,14 @@ def summarise(
             **_finals(runs, 1),
         }
     divergence["chance_loss"] = chance
-    # how many times the chance-level loss the worst first-epoch batch reached, at the large lr
-    divergence["large_blow_up"] = divergence["large"]["first_epoch_max_batch_loss"]["mean"] / chance
 
     early = int(settings["early_epoch"])
     schedules: dict[str, Any] = {}
-    final_by_seed: dict[str, dict[int, float]] = {}
     for role, run in schedule_runs(settings).items():
         runs = [(r, h) for r, h in zip(records, histories, strict=True)
                 if r["params"]["schedule"] == run["schedule"]
                 and lr_key(r["params"]["lr"]) == run["lr"]]
         schedules[role] = {**run, **_finals(runs, early)}
-        final_by_seed[role] = {r["seed"]: metric(r["metrics"], "final_test_accuracy")
-                               for r, _ in runs}
     return {
         "write_up_data": None,  # the write-up ran nothing: its statements hold on any data
         "divergence": divergence,
@@ -119,9 +117,5 @@ def summarise(
         "epochs": int(settings["epochs"]),
         "step_size": int(settings["step_size"]),
         **schedules,
-        "step_gain_over_constant_first": paired_gain(final_by_seed["step"],
-                                                     final_by_seed["constant_first"]),
-        "step_gain_over_constant_last": paired_gain(final_by_seed["step"],
-                                                    final_by_seed["constant_last"]),
         "write_up": WRITE_UP,
     }

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dlrepro.experiments.seed_stats import metric_over_seeds
 from dlrepro.results import RunResult
 
 
@@ -80,21 +81,18 @@ def run(settings: dict[str, Any], lr: float, seed: int) -> RunResult:
     )
 
 
-def summarise(metrics_by_lr: dict[float, list[dict[str, Any]]], settings: dict[str, Any]) -> dict:
-    """Seed means per lr (keyed by the lr as written in config) of the run metrics."""
+def summarise(records_by_lr: dict[float, list[dict[str, Any]]], settings: dict[str, Any]) -> dict:
+    """Per lr (keyed by the lr as written in config), the run metrics over seeds.
+
+    ``records_by_lr`` holds each lr's runs (metrics.json documents, with ``seed``)."""
     per_lr = {}
-    for lr, runs in sorted(metrics_by_lr.items()):
-        stacked = {key: np.array([run[key] for run in runs]) for key in runs[0]}
+    for lr, runs in sorted(records_by_lr.items()):
         per_lr[f"{lr:g}"] = {
             "lr": lr,
             "seeds": len(runs),
-            "early_squared_error": float(stacked["early_squared_error"].mean()),
-            "terminal_mean_squared_error": float(stacked["terminal_mean_squared_error"].mean()),
-            "terminal_mean_squared_error_std": float(stacked["terminal_mean_squared_error"].std()),
-            "terminal_max_squared_error": float(stacked["terminal_max_squared_error"].mean()),
-            "stationary_squared_error_theory": float(
-                stacked["stationary_squared_error_theory"].mean()
-            ),
+            **{key: metric_over_seeds(runs, key)
+               for key in ("early_squared_error", "terminal_mean_squared_error",
+                           "terminal_max_squared_error", "stationary_squared_error_theory")},
         }
     return {
         "iterations": settings["iterations"],
@@ -102,6 +100,6 @@ def summarise(metrics_by_lr: dict[float, list[dict[str, Any]]], settings: dict[s
         "terminal_window": settings["terminal_window"],
         "by_lr": per_lr,
         # The claims compare the two ends of the lr range, whatever values config chose.
-        "smallest_lr": per_lr[f"{min(metrics_by_lr):g}"],
-        "largest_lr": per_lr[f"{max(metrics_by_lr):g}"],
+        "smallest_lr": per_lr[f"{min(records_by_lr):g}"],
+        "largest_lr": per_lr[f"{max(records_by_lr):g}"],
     }

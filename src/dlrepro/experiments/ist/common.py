@@ -19,7 +19,7 @@ import pandas as pd
 
 from dlrepro.data.base import DataSet
 from dlrepro.experiments.runs import STREAM_BATCHES, stream_seed
-from dlrepro.experiments.seed_stats import mean_std, metric
+from dlrepro.experiments.seed_stats import metric, metric_over_seeds, over_seeds
 
 SPLITS = ("train", "val", "test")
 
@@ -110,16 +110,16 @@ def group_by(records: Iterable[dict[str, Any]], param: str) -> dict[str, list[di
 
 def seed_stats(records: list[dict[str, Any]], keys: Iterable[str]) -> dict[str, dict[str, float]]:
     """Mean ± std over the records of each metric in ``keys`` (NaN where a run diverged)."""
-    return {key: mean_std([metric(record["metrics"], key) for record in records])
-            for key in keys}
+    return {key: metric_over_seeds(records, key) for key in keys}
 
 
 def runtime(records: list[dict[str, Any]]) -> dict[str, float] | None:
     """Mean ± std of the runs' wall-clock seconds (their provenance), where recorded."""
-    seconds = [record.get("provenance", {}).get("runtime_seconds") for record in records]
-    if not seconds or any(value is None for value in seconds):
+    seconds = {record["seed"]: record.get("provenance", {}).get("runtime_seconds")
+               for record in records}
+    if not seconds or any(value is None for value in seconds.values()):
         return None
-    return mean_std(seconds)
+    return over_seeds(seconds)
 
 
 def paired_difference(better: list[dict[str, Any]], worse: list[dict[str, Any]],
@@ -127,7 +127,7 @@ def paired_difference(better: list[dict[str, Any]], worse: list[dict[str, Any]],
     """``key`` of ``better`` minus that of ``worse``, seed by seed (the seeds both have):
     mean ± std of the differences and in how many seeds it is positive."""
     by_seed = {record["seed"]: metric(record["metrics"], key) for record in worse}
-    differences = [metric(record["metrics"], key) - by_seed[record["seed"]]
-                   for record in better if record["seed"] in by_seed]
-    return {**mean_std(differences), "seeds": len(differences),
-            "positive": sum(value > 0 for value in differences)}
+    differences = {record["seed"]: metric(record["metrics"], key) - by_seed[record["seed"]]
+                   for record in better if record["seed"] in by_seed}
+    return {**over_seeds(differences), "seeds": len(differences),
+            "positive": sum(value > 0 for value in differences.values())}

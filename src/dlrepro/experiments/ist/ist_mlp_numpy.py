@@ -52,17 +52,13 @@ def run(settings: dict[str, Any], data: DataSet, seed: int) -> RunResult:
 
 
 def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[str, Any]:
-    """Mean ± std over seeds of the final numbers, beside the write-up's.
-
-    ``loss_decreased``: the mean last-epoch training loss is below the mean first-epoch one.
-    """
+    """The final numbers over seeds, beside the write-up's."""
     stats = seed_stats(records, QUANTITIES)
     return {
         **{key: settings.get(key) for key in ("hidden", "lr", "epochs", "init_mean", "init_std")},
         "seeds": sorted(record["seed"] for record in records),
         "diverged_runs": sum(record["status"] == "diverged" for record in records),
         **stats,
-        "loss_decreased": stats["train_loss"]["mean"] < stats["first_train_loss"]["mean"],
         "runtime_seconds": runtime(records),
         "write_up": WRITE_UP,
     }

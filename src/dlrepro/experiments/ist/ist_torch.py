@@ -47,6 +47,7 @@ from dlrepro.experiments.runs import (
     make_deterministic,
     seed_init,
 )
+from dlrepro.experiments.seed_stats import over_seeds
 from dlrepro.results import RunResult
 
 QUANTITIES = ("test_acc", "val_acc", "train_acc", "train_loss", "val_loss", "test_loss",
@@ -181,9 +182,9 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
     ``records``) add the momentum comparison's epoch-by-epoch losses.
 
     Per comparison, mappings from the varied value's label (``"0.001"``, ``"64"``, ``"0.25"``,
-    ``"0.9"``) to the mean over seeds: ``test_acc``, ``val_acc``, ``test_error`` and
-    ``val_error`` (1 − accuracy: what an ``argmin`` claim picks the best from), ``runtime_seconds``
-    (where the records carry it), and the comparison's verdicts as plain booleans.
+    ``"0.9"``) to the values over seeds: ``test_acc``, ``val_acc``, ``test_error`` and
+    ``val_error`` (1 − accuracy: what an ``argmin`` claim picks the best from),
+    ``runtime_seconds`` (where the records carry it).
     """
     groups = group_by(records, "variant")
     variant_stats = {  # parse_variant refuses records of no known variant
@@ -207,13 +208,10 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
         summary["dropout"].update(_best(summary["dropout"], "test_error"))
     if "batch" in summary:
         small, large = _lowest_and_highest(summary["batch"])
-        summary["batch"].update(small=small, large=large,
-                                **_lead(summary["batch"], small, large, "small_beats_large"))
+        summary["batch"].update(small=small, large=large)
     if "momentum" in summary:
         without, with_ = _lowest_and_highest(summary["momentum"])
-        summary["momentum"].update({"without": without, "with": with_,
-                                    **_lead(summary["momentum"], with_, without,
-                                            "with_beats_without")})
+        summary["momentum"].update({"without": without, "with": with_})
         if histories is not None:
             summary["momentum"].update(_momentum_curves(
                 records, histories, comparisons(settings)["momentum"]))
@@ -222,25 +220,28 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
 
 
 def _table(points: dict[str, str], variant_stats: dict[str, Any]) -> dict[str, Any]:
-    """Per label: means over seeds of one comparison's variants."""
-    def means(quantity: str) -> dict[str, float]:
-        return {key: variant_stats[name][quantity]["mean"] for key, name in points.items()}
+    """Per label: one comparison's variants, each quantity over seeds."""
+    def by_label(quantity: str) -> dict[str, Any]:
+        return {key: variant_stats[name][quantity] for key, name in points.items()}
 
     table: dict[str, Any] = {"variants": points}
     for quantity in ("test_acc", "val_acc", "train_loss", "val_loss", "val_loss_min",
                      "val_loss_rise", "val_acc_max"):
-        table[quantity] = means(quantity)
-    table["test_error"] = {key: 1.0 - value for key, value in table["test_acc"].items()}
-    table["val_error"] = {key: 1.0 - value for key, value in table["val_acc"].items()}
-    seconds = {key: variant_stats[name]["runtime_seconds"] for key, name in points.items()}
+        table[quantity] = by_label(quantity)
+    for error, accuracy in (("test_error", "test_acc"), ("val_error", "val_acc")):
+        table[error] = {key: over_seeds({int(seed): None if value is None else 1.0 - value
+                                         for seed, value in values["per_seed"].items()})
+                        for key, values in table[accuracy].items()}
+    seconds = by_label("runtime_seconds")
     if all(value is not None for value in seconds.values()):
-        table["runtime_seconds"] = {key: value["mean"] for key, value in seconds.items()}
+        table["runtime_seconds"] = seconds
     return table
 
 
 def _best(table: dict[str, Any], error_key: str) -> dict[str, Any]:
-    """The label with the lowest error (among the finite), as ``best``."""
-    finite = {key: value for key, value in table[error_key].items() if math.isfinite(value)}
+    """The label with the lowest mean error (among the finite), as ``best``."""
+    finite = {key: value["mean"] for key, value in table[error_key].items()
+              if math.isfinite(value["mean"])}
     return {"best": min(finite, key=finite.get) if finite else None}
 
 
@@ -250,25 +251,20 @@ def _lowest_and_highest(table: dict[str, Any]) -> tuple[str, str]:
     return keys[0], keys[-1]
 
 
-def _lead(table: dict[str, Any], winner: str, loser: str, name: str) -> dict[str, Any]:
-    """Whether ``winner`` has the higher mean test accuracy (as ``name``), and by how much."""
-    gain = table["test_acc"][winner] - table["test_acc"][loser]
-    return {name: gain > 0, "test_acc_gain": gain}
-
-
 def _momentum_curves(records, histories, points: dict[str, str]) -> dict[str, Any]:
-    """Seed-mean curves of the lowest and the highest momentum, compared epoch by epoch: the
-    fraction of epochs in which the higher momentum has the lower training and validation
-    loss."""
+    """The lowest and the highest momentum compared epoch by epoch, seed by seed: per seed, the
+    fraction of epochs in which the higher momentum has the lower training (validation) loss."""
     keys = sorted(points, key=float)
-    curves = {}
+    curves: dict[str, dict[int, pd.DataFrame]] = {}
     for key in (keys[0], keys[-1]):
-        finished = [history for record, history in zip(records, histories, strict=True)
-                    if record["params"]["variant"] == points[key] and record["status"] == "ok"]
-        if not finished:
-            return {}
-        curves[key] = {column: np.mean([h[column].to_numpy() for h in finished], axis=0)
-                       for column in ("train_loss", "val_loss")}
+        curves[key] = {record["seed"]: history
+                       for record, history in zip(records, histories, strict=True)
+                       if record["params"]["variant"] == points[key] and record["status"] == "ok"}
     low, high = curves[keys[0]], curves[keys[-1]]
-    return {f"{column}_lower_fraction": float(np.mean(high[column] < low[column]))
+    seeds = sorted(set(low) & set(high))
+    if not seeds:
+        return {}
+    return {f"{column}_lower_fraction": over_seeds({
+                seed: float(np.mean(high[seed][column].to_numpy() < low[seed][column].to_numpy()))
+                for seed in seeds})
             for column in ("train_loss", "val_loss")}

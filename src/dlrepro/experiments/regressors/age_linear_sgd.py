@@ -58,9 +58,7 @@ from dlrepro.experiments.runs import (
     make_deterministic,
     seed_init,
 )
-from dlrepro.experiments.seed_stats import (
-    metric,
-)
+from dlrepro.experiments.seed_stats import metric, over_seeds
 from dlrepro.results import RunResult
 
 PARTS = ("train", "val", "test")
@@ -199,8 +197,10 @@ def run(
 
 
 def _cell(runs: list[dict[str, Any]], epoch: int, targets: str) -> dict[str, Any]:
-    """Means over seeds of one (lr, batch size, epochs), in training units and in both units."""
+    """Means over seeds of one (lr, batch size, epochs) in training units, and the values over
+    seeds in both units (``raw``, ``standardised``)."""
     cell: dict[str, Any] = {"seeds": len(runs)}
+    seeds = [run["seed"] for run in runs]
     variances = np.array([metric(run["metrics"], "target_variance") for run in runs])
     for part in PARTS:
         mse = np.array([metric(run["metrics"], f"{part}_mse_epoch{epoch}") for run in runs])
@@ -208,8 +208,9 @@ def _cell(runs: list[dict[str, Any]], epoch: int, targets: str) -> dict[str, Any
         cell[f"{part}_mse"] = float(mse.mean())
         cell[f"{part}_mse_std"] = float(mse.std())
         cell[f"{part}_fmse"] = float(mse.mean()) / 2
-        cell.setdefault("raw", {})[f"{part}_mse"] = float(raw.mean())
-        cell.setdefault("standardised", {})[f"{part}_mse"] = float(standardised.mean())
+        cell.setdefault("raw", {})[f"{part}_mse"] = over_seeds(dict(zip(seeds, raw)))
+        cell.setdefault("standardised", {})[f"{part}_mse"] = over_seeds(
+            dict(zip(seeds, standardised)))
     test = np.array([metric(run["metrics"], f"test_mse_epoch{epoch}") for run in runs])
     baseline = np.array([metric(run["metrics"], "test_mse_mean_predictor") for run in runs])
     # 1 − test MSE / test MSE of predicting the training mean: 0 for a model that learnt the mean
@@ -240,8 +241,10 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[s
             row = {"lr": lr, "batch_size": batch_size, "epochs": epoch,
                    "in_grid": lr_label(lr) in grid_lrs, **cell}
             table.append(row)
-            grid.setdefault(lr_label(lr), {}).setdefault(str(batch_size), {})[str(epoch)] = (
-                cell["val_mse"])
+            if row["in_grid"]:
+                grid.setdefault(lr_label(lr), {}).setdefault(str(batch_size), {})[str(epoch)] = (
+                    over_seeds({run["seed"]: metric(run["metrics"], f"val_mse_epoch{epoch}")
+                                for run in runs}))
 
     candidates = [row for row in table if row["in_grid"] and not row["diverged"]]
     selected = min(candidates, key=lambda row: row["val_mse"]) if candidates else None
@@ -260,7 +263,8 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[s
         "val_fraction": settings.get("val_fraction"),
         "checkpoints": checkpoints,
         "seeds": sorted({record["seed"] for record in records}),
-        "grid": grid,  # lr -> batch size -> epochs -> mean validation MSE (training units)
+        # grid lr -> batch size -> epochs -> validation MSE over seeds (training units)
+        "grid": grid,
         "table": table,
         "selected": selected,
         "divergence": divergence,
@@ -275,7 +279,7 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[s
     best = best_reachable(records, variances)
     if best is not None:
         if selected is not None:
-            best["selected_test_over_best"] = selected["raw"]["test_mse"] / best["raw"]
+            best["selected_test_over_best"] = selected["raw"]["test_mse"]["mean"] / best["raw"]
         summary["best_reachable"] = best
     return summary
 

@@ -60,10 +60,7 @@ from dlrepro.experiments.runs import (
     make_deterministic,
     seed_init,
 )
-from dlrepro.experiments.seed_stats import (
-    metric,
-    mean_std,
-)
+from dlrepro.experiments.seed_stats import metric, over_seeds
 from dlrepro.results import RunResult
 
 LAST_COSTS = 10
@@ -193,19 +190,21 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
         "raw": {},
         "standardised": {},
     }
+    seeds = [record["seed"] for record in records]
     for quantity in quantities:
         values = np.array([metric(record["metrics"], quantity) for record in records])
         raw, standardised = in_both_units(values, variances, targets)
-        summary["final"][quantity] = mean_std(values)
-        summary["raw"][quantity] = mean_std(raw)
-        summary["standardised"][quantity] = mean_std(standardised)
-    summary["test_r2"] = mean_std([
-        1.0 - metric(record["metrics"], "test_mse")
-        / metric(record["metrics"], "test_mse_mean_predictor") for record in records])
+        summary["final"][quantity] = over_seeds(dict(zip(seeds, values)))
+        summary["raw"][quantity] = over_seeds(dict(zip(seeds, raw)))
+        summary["standardised"][quantity] = over_seeds(dict(zip(seeds, standardised)))
+    summary["test_r2"] = over_seeds({
+        record["seed"]: 1.0 - metric(record["metrics"], "test_mse")
+        / metric(record["metrics"], "test_mse_mean_predictor") for record in records})
     summary["last_costs"] = {str(record["seed"]): record["metrics"]["last_costs"]
                              for record in records}
-    finished = [history for history, record in zip(histories or [], records, strict=False)
-                if record["status"] == "ok"]
+    finished = {record["seed"]: history
+                for history, record in zip(histories or [], records, strict=False)
+                if record["status"] == "ok"}
     if finished:  # curves of diverged runs would turn every mean into NaN
         summary.update(_curve_summary(finished, int(settings.get("log_every", 100))))
     summary["write_up"] = WRITE_UP
@@ -216,10 +215,11 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
     return summary
 
 
-def _curve_summary(histories: list[pd.DataFrame], log_every: int) -> dict[str, Any]:
+def _curve_summary(histories_by_seed: dict[int, pd.DataFrame], log_every: int) -> dict[str, Any]:
     """Seed means at the write-up's epochs ("Epoch k" = after k + 1 epochs), and where the
     validation curve bottoms out."""
     log = {}
+    histories = list(histories_by_seed.values())
     epochs = int(min(history["epoch"].max() for history in histories))
     for label in range(0, epochs, log_every):
         rows = [history[history["epoch"] == label + 1].iloc[0] for history in histories]
@@ -227,14 +227,16 @@ def _curve_summary(histories: list[pd.DataFrame], log_every: int) -> dict[str, A
             column: float(np.mean([row[column] for row in rows]))
             for column in ("train_cost", "train_mse", "val_mse")
         }
-    minima = [history.loc[history["val_mse"].idxmin()] for history in histories]
-    finals = [history["val_mse"].iloc[-1] for history in histories]
+    minima = {seed: history.loc[history["val_mse"].idxmin()]
+              for seed, history in histories_by_seed.items()}
+    finals = {seed: history["val_mse"].iloc[-1] for seed, history in histories_by_seed.items()}
     return {
         "log": log,
         "val_min": {
-            "val_mse": mean_std([row["val_mse"] for row in minima]),
-            "epoch": mean_std([row["epoch"] for row in minima]),
+            "val_mse": over_seeds({seed: row["val_mse"] for seed, row in minima.items()}),
+            "epoch": over_seeds({seed: row["epoch"] for seed, row in minima.items()}),
             # final minus minimum: how much the validation error rose after its best epoch
-            "rise_to_final": mean_std([f - row["val_mse"] for f, row in zip(finals, minima)]),
+            "rise_to_final": over_seeds({seed: finals[seed] - row["val_mse"]
+                                         for seed, row in minima.items()}),
         },
     }

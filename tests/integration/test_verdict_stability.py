@@ -1,0 +1,46 @@
+"""Verdicts that survive a change of seeds: the quick graph again on a disjoint seed set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dlrepro.verdict_changes import verdict_changes
+from quick_graph import copy_project, snakemake
+
+pytestmark = pytest.mark.workflow
+
+CLAIMS = "results/claims/claims.json"
+OFFSET = 1000
+
+
+@pytest.fixture(scope="module")
+def shifted_run(tmp_path_factory, project_root) -> Path:
+    workdir = copy_project(project_root, tmp_path_factory.mktemp("shifted-seeds"))
+    snakemake(workdir, CLAIMS, "--config", f"seed_offset={OFFSET}")
+    return workdir
+
+
+def test_seed_offset_runs_every_experiment_on_other_seeds(quick_run, shifted_run):
+    def seeds(workdir: Path) -> set[int]:
+        return {json.loads(path.read_text())["seed"]
+                for path in (workdir / "results").glob("*/*/metrics.json")
+                if json.loads(path.read_text())["seed"] is not None}
+
+    original, shifted = seeds(quick_run), seeds(shifted_run)
+    assert original and shifted
+    assert original.isdisjoint(shifted)
+    assert shifted == {seed + OFFSET for seed in original}
+
+
+def test_no_verdict_flips_between_reproduced_and_refuted(quick_run, shifted_run):
+    first = json.loads((quick_run / CLAIMS).read_text())
+    second = json.loads((shifted_run / CLAIMS).read_text())
+    assert [claim["id"] for claim in first] == [claim["id"] for claim in second]
+    flips = [change for change in verdict_changes(first, second) if change.flip]
+    assert not flips, f"verdicts that flipped with the seeds: {flips}"
+    for claim in second:
+        if claim["kind"] == "seeded":
+            assert claim["evidence"]["n"] >= 1 and len(claim["evidence"]["interval"]) == 2
