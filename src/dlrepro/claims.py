@@ -61,11 +61,13 @@ class Context:
 
 @dataclass
 class Outcome:
-    """A check's verdict, what was compared in words, and the evidence of its seeded parts."""
+    """A check's verdict, what was compared in words, the evidence of its seeded parts and the
+    numbers of its exact comparisons (label, left, right, tolerance)."""
 
     verdict: str
     measured: str
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    values: list[dict[str, Any]] = field(default_factory=list)
 
 
 def is_over_seeds(node: Any) -> bool:
@@ -161,8 +163,8 @@ def _operand(summary: Mapping[str, Any], operand: Any, context: Context):
     return _number(value, context.claim_id)
 
 
-def _exact_outcome(holds: bool, measured: str) -> Outcome:
-    return Outcome(REPRODUCED if holds else REFUTED, measured)
+def _exact_outcome(holds: bool, measured: str, values: list[dict] | None = None) -> Outcome:
+    return Outcome(REPRODUCED if holds else REFUTED, measured, values=values or [])
 
 
 def _compare(check: Mapping[str, Any], summary: Mapping[str, Any], context: Context) -> Outcome:
@@ -171,19 +173,22 @@ def _compare(check: Mapping[str, Any], summary: Mapping[str, Any], context: Cont
     op, margin = check["op"], float(check.get("margin", 0.0))
     if isinstance(left, Mapping) or isinstance(right, Mapping):
         return _seeded_compare(check, left, right, context)
+    tolerance = (margin if op != "close"
+                 else check.get("atol", 0.0) + check.get("rtol", 0.0) * abs(right))
+    values = [{"label": _difference_label(check["left"], check["right"]), "left": left,
+               "right": right, "tolerance": tolerance}]
     # ``measured`` states the relation that was found, which is the claimed one only if it holds.
     if op == "less":
         holds = left < right - margin
-        return _exact_outcome(holds, f"{fmt(left)} {'<' if holds else '≥'} {fmt(right)}")
+        return _exact_outcome(holds, f"{fmt(left)} {'<' if holds else '≥'} {fmt(right)}", values)
     if op == "greater":
         holds = left > right + margin
-        return _exact_outcome(holds, f"{fmt(left)} {'>' if holds else '≤'} {fmt(right)}")
-    tolerance = check.get("atol", 0.0) + check.get("rtol", 0.0) * abs(right)
+        return _exact_outcome(holds, f"{fmt(left)} {'>' if holds else '≤'} {fmt(right)}", values)
     holds = abs(left - right) <= tolerance
     if tolerance == 0:
-        return _exact_outcome(holds, f"{fmt(left)} {'=' if holds else '≠'} {fmt(right)}")
+        return _exact_outcome(holds, f"{fmt(left)} {'=' if holds else '≠'} {fmt(right)}", values)
     return _exact_outcome(
-        holds, f"|{fmt(left)} − {fmt(right)}| {'≤' if holds else '>'} {fmt(tolerance)}")
+        holds, f"|{fmt(left)} − {fmt(right)}| {'≤' if holds else '>'} {fmt(tolerance)}", values)
 
 
 def _mean(side) -> float:
@@ -291,7 +296,8 @@ def combine(verdicts: list[str]) -> str:
 def _combine(outcomes: list[Outcome], separator: str = "; ", prefix: str = "") -> Outcome:
     return Outcome(combine([outcome.verdict for outcome in outcomes]),
                    prefix + separator.join(outcome.measured for outcome in outcomes),
-                   [record for outcome in outcomes for record in outcome.evidence])
+                   [record for outcome in outcomes for record in outcome.evidence],
+                   [value for outcome in outcomes for value in outcome.values])
 
 
 CHECKS = {
@@ -352,8 +358,9 @@ def incomparable_data(summary: Mapping[str, Any]) -> str:
 
 def evaluate(claim: Mapping[str, Any], summary: Mapping[str, Any],
              confidence: float = DEFAULT_CONFIDENCE) -> dict[str, Any]:
-    """The claim as the report shows it: declared fields plus ``measured``, ``verdict`` and,
-    for a seeded claim, ``evidence`` (the deciding comparison, and every one under ``parts``)."""
+    """The claim as the report shows it: declared fields plus ``measured``, ``verdict``,
+    ``values`` (the numbers of its exact comparisons) and, for a seeded claim, ``evidence`` (the
+    deciding comparison, and every one under ``parts``)."""
     kind = claim.get("kind")
     if kind not in KINDS:
         raise ClaimError(f"claim {claim['id']!r}: kind must be one of {', '.join(KINDS)}, "
@@ -367,6 +374,8 @@ def evaluate(claim: Mapping[str, Any], summary: Mapping[str, Any],
                   reason=reason, stand_in=uses_stand_in(summary))
     if outcome.evidence:
         result["evidence"] = {**deciding(outcome.evidence), "parts": outcome.evidence}
+    if outcome.values:
+        result["values"] = outcome.values
     return result
 
 

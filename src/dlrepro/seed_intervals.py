@@ -99,14 +99,19 @@ def difference(left: PerSeed | float, right: PerSeed | float, confidence: float)
                     mirrored.method, mirrored.spreads)
 
 
+def _constant(values: np.ndarray) -> bool:
+    """Equal up to rounding: a relative spread below 1e-9 is round-off, not seed noise."""
+    return bool(np.allclose(values, values[0], rtol=1e-9, atol=0.0))
+
+
 def _one_sample(values: np.ndarray, reference: float, confidence: float, method: str) -> Interval:
     n = len(values)
     effect = float(values.mean()) - reference if n else math.nan
     if n < 2:
         return Interval(effect, -math.inf, math.inf, confidence, n, method, (math.nan,))
-    spread = float(values.std(ddof=1))
-    if spread == 0.0:  # scipy returns NaN for a zero-variance sample; the interval is a point
+    if _constant(values):  # scipy gives NaN (or round-off) here; the interval is a point
         return Interval(effect, effect, effect, confidence, n, method, (0.0,))
+    spread = float(values.std(ddof=1))
     # scipy's interval is that of the mean itself, not of mean − reference
     low, high = stats.ttest_1samp(values, reference).confidence_interval(confidence)
     return Interval(effect, float(low) - reference, float(high) - reference, confidence, n,
@@ -118,9 +123,9 @@ def _welch(left: np.ndarray, right: np.ndarray, confidence: float) -> Interval:
     effect = float(left.mean() - right.mean()) if n else math.nan
     if n < 2:
         return Interval(effect, -math.inf, math.inf, confidence, n, "Welch t", (math.nan,) * 2)
+    if _constant(left) and _constant(right):
+        return Interval(effect, effect, effect, confidence, n, "Welch t", (0.0, 0.0))
     spreads = (float(left.std(ddof=1)), float(right.std(ddof=1)))
-    if spreads == (0.0, 0.0):
-        return Interval(effect, effect, effect, confidence, n, "Welch t", spreads)
     result = stats.ttest_ind(left, right, equal_var=False)
     low, high = result.confidence_interval(confidence)
     return Interval(effect, float(low), float(high), confidence, n, "Welch t", spreads)

@@ -8,19 +8,11 @@ from pathlib import Path
 import pytest
 
 from dlrepro.verdict_changes import verdict_changes
-from quick_graph import copy_project, snakemake
+from quick_graph import SEED_OFFSET
 
 pytestmark = pytest.mark.workflow
 
 CLAIMS = "results/claims/claims.json"
-OFFSET = 1000
-
-
-@pytest.fixture(scope="module")
-def shifted_run(tmp_path_factory, project_root) -> Path:
-    workdir = copy_project(project_root, tmp_path_factory.mktemp("shifted-seeds"))
-    snakemake(workdir, CLAIMS, "--config", f"seed_offset={OFFSET}")
-    return workdir
 
 
 def test_seed_offset_runs_every_experiment_on_other_seeds(quick_run, shifted_run):
@@ -32,7 +24,7 @@ def test_seed_offset_runs_every_experiment_on_other_seeds(quick_run, shifted_run
     original, shifted = seeds(quick_run), seeds(shifted_run)
     assert original and shifted
     assert original.isdisjoint(shifted)
-    assert shifted == {seed + OFFSET for seed in original}
+    assert shifted == {seed + SEED_OFFSET for seed in original}
 
 
 def test_no_verdict_flips_between_reproduced_and_refuted(quick_run, shifted_run):

@@ -14,9 +14,16 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from dlrepro.report.collect import REPORT_FORMAT
 from dlrepro.report.sections import SECTIONS
 from dlrepro.results import RECORD_KEYS
-from quick_graph import SNAKEMAKE, copy_project, metrics_without_provenance, snakemake
+from quick_graph import (
+    SNAKEMAKE,
+    copy_project,
+    metrics_without_provenance,
+    set_quick,
+    snakemake,
+)
 
 pytestmark = pytest.mark.workflow
 
@@ -45,7 +52,8 @@ def test_report_files_are_made(quick_run):
 
 def test_report_data_has_the_contracted_shape(quick_run):
     data = json.loads((quick_run / "results" / "report" / "report-data.json").read_text())
-    assert set(data) == {"run", "experiments", "claims", "figures"}
+    assert set(data) == {"format", "run", "experiments", "claims", "figures"}
+    assert data["format"] == REPORT_FORMAT
     for key in ("config", "commit", "versions", "hardware", "runtimes"):
         assert key in data["run"]
     final = data["experiments"]["opt_f1f2"]["final_objective"]
@@ -122,9 +130,7 @@ def test_changing_a_template_rerenders_only(quick_run, tmp_path):
 def test_changing_one_experiment_reruns_that_experiment_only(quick_run, tmp_path):
     workdir = tmp_path / "config-change"
     shutil.copytree(quick_run, workdir, symlinks=True)
-    quick = (workdir / "config" / "quick.yaml").read_text()
-    (workdir / "config" / "quick.yaml").write_text(
-        quick.replace("iterations: 400", "iterations: 300"))
+    set_quick(workdir, "sgd_mean.iterations", 300)
     assert planned_jobs(workdir) == {
         "sgd_mean_run", "sgd_mean_summary", "sgd_mean_figure_error",
         "evaluate_claims", "report_data", "render_html", "render_pdf", "all",
@@ -135,9 +141,7 @@ def test_bad_config_is_refused_before_any_job(quick_run, tmp_path):
     workdir = tmp_path / "bad-config"
     shutil.copytree(quick_run, workdir, symlinks=True)
     shutil.rmtree(workdir / "results" / "sgd_mean")
-    quick = (workdir / "config" / "quick.yaml").read_text()
-    (workdir / "config" / "quick.yaml").write_text(quick.replace("lrs: [0.01, 0.1]",
-                                                                 "lrs: [0.01, -0.1]"))
+    set_quick(workdir, "sgd_mean.lrs", [0.01, -0.1])
     result = snakemake(workdir, check=False)
     assert result.returncode != 0
     assert "['sgd_mean']['lrs'][1]" in result.stderr + result.stdout
@@ -181,9 +185,7 @@ def test_a_bad_trajectory_file_is_refused_with_file_and_line(quick_run, tmp_path
     workdir = tmp_path / "bad-trajectory"
     shutil.copytree(quick_run, workdir, symlinks=True)
     (workdir / "trajectory.txt").write_text("1.0 -3.0\n0.5 -2.9\nabc -2.8\n")
-    quick = (workdir / "config" / "quick.yaml").read_text()
-    (workdir / "config" / "quick.yaml").write_text(
-        quick.replace("trajectory_file: null", "trajectory_file: trajectory.txt"))
+    set_quick(workdir, "gd_illcond.trajectory_file", "trajectory.txt")
     result = snakemake(workdir, "results/gd_illcond/summary.json", check=False)
     assert result.returncode != 0
     log = (workdir / "logs" / "gd_illcond" / "main.log").read_text()
@@ -205,18 +207,11 @@ def write_course_files(folder: Path, n_train: int = 300, n_test: int = 100, nan:
         np.save(folder / f"age_regression_y{split}.npy", rng.uniform(1, 100, n))
 
 
-def with_config(workdir: Path, old: str, new: str) -> None:
-    """Replace the first occurrence of ``old`` in the copy's quick.yaml."""
-    quick = (workdir / "config" / "quick.yaml").read_text()
-    assert old in quick
-    (workdir / "config" / "quick.yaml").write_text(quick.replace(old, new, 1))
-
-
 def test_course_files_in_a_folder_replace_the_stand_in(quick_run, tmp_path):
     workdir = tmp_path / "course-files"
     shutil.copytree(quick_run, workdir, symlinks=True)
     write_course_files(workdir / "course")
-    with_config(workdir, "    path: null", "    path: course")
+    set_quick(workdir, "datasets.age_regression.path", "course")
     snakemake(workdir, "results/age_linear_sgd/summary.json")
     info = json.loads((workdir / "resources" / "age_regression" / "info.json").read_text())
     assert info["source"] == "local" and info["stand_in"] is False
@@ -229,7 +224,7 @@ def test_strict_mode_refuses_the_stand_in_and_says_how_to_supply_the_files(quick
     workdir = tmp_path / "strict"
     shutil.copytree(quick_run, workdir, symlinks=True)
     shutil.rmtree(workdir / "resources")
-    with_config(workdir, "  strict: false", "  strict: true")
+    set_quick(workdir, "datasets.strict", True)
     result = snakemake(workdir, "results/age_mlp/summary.json", check=False)
     assert result.returncode != 0
     log = (workdir / "logs" / "data" / "age_regression.log").read_text()
@@ -242,7 +237,7 @@ def test_a_corrupt_course_file_is_refused_by_name(quick_run, tmp_path):
     workdir = tmp_path / "corrupt"
     shutil.copytree(quick_run, workdir, symlinks=True)
     write_course_files(workdir / "course", nan=True)
-    with_config(workdir, "    path: null", "    path: course")  # not strict: still refused
+    set_quick(workdir, "datasets.age_regression.path", "course")  # not strict: still refused
     result = snakemake(workdir, "results/age_mlp/summary.json", check=False)
     assert result.returncode != 0
     log = (workdir / "logs" / "data" / "age_regression.log").read_text()
@@ -273,11 +268,7 @@ def test_idx_files_in_a_folder_replace_the_digits_stand_in(quick_run, tmp_path):
     workdir = tmp_path / "idx-files"
     shutil.copytree(quick_run, workdir, symlinks=True)
     write_idx_folder(workdir / "idx")
-    quick = (workdir / "config" / "quick.yaml").read_text()
-    mnist = quick.index("  mnist:")
-    path = quick.index("    path: null", mnist)
-    (workdir / "config" / "quick.yaml").write_text(
-        quick[:path] + "    path: idx" + quick[path + len("    path: null"):])
+    set_quick(workdir, "datasets.mnist.path", "idx")
     assert planned_jobs(workdir, "results/batchnorm/summary.json") >= {
         "prepare_data", "batchnorm_run", "batchnorm_summary"}
     snakemake(workdir, "results/batchnorm/summary.json")
@@ -288,3 +279,15 @@ def test_idx_files_in_a_folder_replace_the_digits_stand_in(quick_run, tmp_path):
         (workdir / "results" / "batchnorm" / "plain-lr0.01-seed0" / "metrics.json").read_text())
     assert record["data"]["shapes"]["X_train"] == [120, 28, 28]
     assert len(record["data"]["sha256"]) == 4
+
+
+def test_snakemakes_own_report_builds_without_docutils_errors(quick_run, tmp_path):
+    """Figure captions are reStructuredText for `snakemake --report`: no substitution, markup
+    or other docutils error may show up while it renders them."""
+    target = tmp_path / "snakemake-report.html"
+    result = snakemake(quick_run, "--report", str(target))
+    output = result.stdout + result.stderr
+    assert target.stat().st_size > 0
+    problems = [line for line in output.splitlines()
+                if re.search(r"\((ERROR|SEVERE|WARNING)/\d\)|Undefined substitution", line)]
+    assert not problems, "\n".join(problems)

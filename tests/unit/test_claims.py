@@ -267,3 +267,13 @@ def test_seeds_whose_run_diverged_are_left_out_and_counted():
     result = evaluate(seeded({"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}),
                       json.loads(json.dumps(to_json_safe(summary))))
     assert result["evidence"]["n"] == 4 and result["verdict"] == REPRODUCED
+
+
+def test_exact_comparisons_keep_their_numbers():
+    check = {"op": "all_of", "checks": [
+        {"op": "close", "left": ["error", "small"], "right": 0.1, "rtol": 0.5},
+        {"op": "less", "left": ["error", "large"], "right": ["error", "small"]}]}
+    values = evaluate(claim(check), SUMMARY)["values"]
+    assert values == [
+        {"label": "error/small − 0.1", "left": 0.12, "right": 0.1, "tolerance": 0.05},
+        {"label": "error/(large − small)", "left": 0.002, "right": 0.12, "tolerance": 0.0}]

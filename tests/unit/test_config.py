@@ -3,7 +3,7 @@ import copy
 
 import pytest
 import yaml
-from snakemake.utils import validate
+from snakemake.utils import update_config, validate
 from snakemake_interface_common.exceptions import WorkflowError
 
 from dlrepro.config import ConfigError, check_consistency
@@ -19,11 +19,28 @@ def homework(project_root):
     return yaml.safe_load((project_root / "config" / "config.yaml").read_text())
 
 
-@pytest.mark.parametrize("name", ["config.yaml", "quick.yaml"])
-def test_shipped_configs_are_valid(project_root, schema, name):
-    config = yaml.safe_load((project_root / "config" / name).read_text())
+@pytest.mark.parametrize("overlays", [[], ["quick.yaml"], ["fashion-mnist.yaml"],
+                                      ["quick.yaml", "fashion-mnist.yaml"]])
+def test_shipped_configs_are_valid(project_root, schema, overlays):
+    """config.yaml, and each overlay merged into it as Snakemake does for --configfile."""
+    config = yaml.safe_load((project_root / "config" / "config.yaml").read_text())
+    for name in overlays:
+        update_config(config, yaml.safe_load((project_root / "config" / name).read_text()))
     validate(config, schema)
     check_consistency(config)
+
+
+def test_quick_overlay_states_only_what_differs(project_root, homework):
+    quick = yaml.safe_load((project_root / "config" / "quick.yaml").read_text())
+
+    def repeated(overlay, base, path=()):
+        for key, value in overlay.items():
+            if isinstance(value, dict):
+                yield from repeated(value, base[key], (*path, key))
+            elif value == base[key]:
+                yield "/".join((*path, key))
+
+    assert not list(repeated(quick, homework))
 
 
 def refused(config, schema):

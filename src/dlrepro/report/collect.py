@@ -10,6 +10,10 @@ from typing import Any
 from dlrepro.provenance import git_commit, hardware, package_versions
 from dlrepro.results import read_json
 
+#: The shape of report-data.json. 2: seeded claims carry ``evidence`` (effect, interval, n),
+#: summaries keep values over seeds with ``per_seed``. Readers refuse another format by name.
+REPORT_FORMAT = 2
+
 
 def runtimes(summaries: dict[str, dict], figures: dict[str, dict]) -> list[dict[str, Any]]:
     """Wall time per rule, summed over its jobs, from the runs' and the figures' provenance."""
@@ -50,6 +54,7 @@ def build_report_data(
     summaries = {experiment: read_json(path) for experiment, path in summary_paths.items()}
     figures = {Path(path).stem: read_json(path) for path in figure_meta_paths}
     return {
+        "format": REPORT_FORMAT,
         "run": {
             "title": config["report"]["title"],
             "generated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -37,6 +37,11 @@ def number(value: Any, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def svg_data_uri(svg: bytes | str) -> Markup:
+    data = svg.encode("utf-8") if isinstance(svg, str) else svg
+    return Markup("data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii"))
+
+
 class Renderer:
     def __init__(self, templates_dir: str | Path, root: str | Path):
         self.root = Path(root).resolve()
@@ -51,21 +56,25 @@ class Renderer:
         self.env.filters["imath"] = lambda latex: math_image(latex, inline=True)
         self.env.filters["num"] = number
         self.env.filters["image"] = self.image
+        self.env.filters["svg_uri"] = svg_data_uri
 
     def image(self, path: str) -> Markup:
         """An SVG file of the project as a data URI."""
-        data = (self.root / path).read_bytes()
-        return Markup("data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii"))
+        return svg_data_uri((self.root / path).read_bytes())
+
+    def page(self, template: str, medium: str = "screen", **context: Any) -> str:
+        """One of the templates as a self-contained page, with the report's stylesheet."""
+        css = self.env.loader.get_source(self.env, "report.css")[0]
+        return self.env.get_template(template).render(medium=medium, stylesheet=Markup(css),
+                                                      **context)
 
     def html(self, report_data: dict[str, Any], medium: str = "screen") -> str:
-        css = self.env.loader.get_source(self.env, "report.css")[0]
-        template = self.env.get_template("report.html.j2")
         verdicts = report_data["run"]["config"].get("verdicts", {})
-        return template.render(
+        return self.page(
+            "report.html.j2",
+            medium,
             data=report_data,
             sections=sections_present(report_data["experiments"]),
-            medium=medium,
-            stylesheet=Markup(css),
             confidence_percent=f"{100 * verdicts.get('confidence', DEFAULT_CONFIDENCE):g}",
             max_seeds=MAX_SEEDS,
         )
