@@ -35,4 +35,6 @@ def test_no_verdict_flips_between_reproduced_and_refuted(quick_run, shifted_run)
     assert not flips, f"verdicts that flipped with the seeds: {flips}"
     for claim in second:
         if claim["kind"] == "seeded":
-            assert claim["evidence"]["n"] >= 1 and len(claim["evidence"]["interval"]) == 2
+            assert {"effect", "interval", "confidence", "n", "method"} <= set(claim["evidence"])
+            if claim["verdict"] == "inconclusive" or claim["evidence"]["verdict"] == "inconclusive":
+                assert "seeds_needed" in claim["evidence"], claim["id"]

@@ -37,6 +37,13 @@ def setting_means(experiment_dir: Path) -> dict[str, pd.DataFrame]:
     return means
 
 
+def _one_curve(frame: pd.DataFrame) -> bool:
+    """A history holds one curve when its steps increase; several trajectories stacked in one
+    file (their steps restarting) are no curve to overlay."""
+    step = next((name for name in STEPS if name in frame.columns), None)
+    return step is None or frame[step].is_monotonic_increasing
+
+
 def _column(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], settings: list[str]):
     shared = set.intersection(*(set(frame.columns) for side in (old, new)
                                 for setting, frame in side.items() if setting in settings))
@@ -50,7 +57,8 @@ def overlay_svg(experiment: str, old_dir: Path, new_dir: Path) -> str | None:
     if not settings:
         return None
     column = _column(old, new, settings)
-    if column is None:
+    if column is None or not all(_one_curve(side[setting]) for side in (old, new)
+                                 for setting in settings):
         return None
     fig, ax = new_figure()
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
