@@ -132,7 +132,6 @@ rule sgd_mean_figure_error:
             category="sgd_mean",
         ),
         meta="results/figures/sgd_mean_error.json",
-    params:
     log:
         "logs/figures/sgd_mean_error.log",
     conda:

@@ -37,10 +37,6 @@ WRITE_UP = {
 }
 
 
-#: The schedule runs, by role: the step schedule, and constant rates at its first and last rate.
-ROLES = ("step", "constant_first", "constant_last")
-
-
 def schedule_runs(settings: dict[str, Any]) -> dict[str, dict[str, str]]:
     """Each role's run parameters (``schedule``, ``lr``), the same for every seed."""
     first = float(settings["lr"])
