@@ -6,12 +6,14 @@ from __future__ import annotations
 import copy
 import json
 
+import pandas as pd
 import pytest
 
 from dlrepro.claims import evaluate
 from dlrepro.cli import main
 from dlrepro.compare.diff import compare
 from dlrepro.compare.load import CompareError, load_run
+from dlrepro.compare.overlay import overlay_svg, setting_means
 from dlrepro.experiments.seed_stats import over_seeds
 from dlrepro.report.collect import REPORT_FORMAT
 from dlrepro.results import to_json_safe, write_json
@@ -136,3 +138,23 @@ def test_cli_writes_html_and_json_and_fails_on_a_flip_when_asked(tmp_path, runs,
                  "--fail-on-flip"]) == 0
     assert main(["compare", str(tmp_path / "nowhere"), str(runs[1])]) == 2
     assert "nowhere: no such file or folder" in capsys.readouterr().err
+
+
+def write_history(folder, run, **columns):
+    (folder / run).mkdir(parents=True)
+    pd.DataFrame(columns).to_csv(folder / run / "history.csv", index=False)
+
+
+def test_overlay_averages_each_setting_over_seeds_and_skips_stacked_trajectories(tmp_path):
+    old, new = tmp_path / "old" / "demo", tmp_path / "new" / "demo"
+    write_history(old, "plain-seed0", epoch=[1, 2], test_acc=[10.0, 20.0])
+    write_history(old, "plain-seed1", epoch=[1, 2], test_acc=[30.0, 40.0])
+    write_history(new, "plain-seed1000", epoch=[1, 2], test_acc=[50.0, 60.0])
+    means = setting_means(old)
+    assert list(means) == ["plain"] and means["plain"]["test_acc"].tolist() == [20.0, 30.0]
+    assert overlay_svg("demo", old, new).startswith("<?xml")
+    # two trajectories in one file (steps restart): nothing to overlay
+    stacked_old, stacked_new = tmp_path / "a" / "demo", tmp_path / "b" / "demo"
+    for folder in (stacked_old, stacked_new):
+        write_history(folder, "main", iteration=[0, 1, 0, 1], objective=[4.0, 2.0, 4.0, 3.0])
+    assert overlay_svg("demo", stacked_old, stacked_new) is None
