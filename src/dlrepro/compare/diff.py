@@ -80,31 +80,38 @@ def _half_width(part: Mapping[str, Any]) -> float | None:
     return (high - low) / 2
 
 
-def _seeded_part(label: str, old: Mapping | None, new: Mapping | None) -> dict[str, Any]:
-    row: dict[str, Any] = {"label": label, "old": old, "new": new, "difference": None,
-                           "beyond_noise": None}
-    if old is None or new is None or old["effect"] is None or new["effect"] is None:
-        return row
-    row["difference"] = new["effect"] - old["effect"]
+def _seeded_noise(old: Mapping, new: Mapping) -> float | None:
+    """Two effects differ beyond noise by more than their half-widths combined."""
     widths = [_half_width(old), _half_width(new)]
-    if None not in widths:
-        row["noise"] = math.hypot(*widths)
-        row["beyond_noise"] = abs(row["difference"]) > row["noise"]
-    return row
+    return None if None in widths else math.hypot(*widths)
 
 
-def _exact_part(label: str, old: Mapping | None, new: Mapping | None) -> dict[str, Any]:
+def _exact_noise(old: Mapping, new: Mapping) -> float:
+    """An exact number moves beyond noise by more than the claim's tolerance."""
+    return max(old["tolerance"], new["tolerance"])
+
+
+#: How each kind of comparison in claims.json is read: where its number is, what its noise is.
+PART_KINDS = (("evidence", "effect", _seeded_noise), ("values", "left", _exact_noise))
+
+
+def _part(label: str, old: Mapping | None, new: Mapping | None, number: str,
+          noise_of) -> dict[str, Any]:
     row: dict[str, Any] = {"label": label, "old": old, "new": new, "difference": None,
                            "beyond_noise": None}
-    if old is None or new is None or old["left"] is None or new["left"] is None:
+    if old is None or new is None or old[number] is None or new[number] is None:
         return row
-    row["difference"] = new["left"] - old["left"]
-    row["noise"] = max(old["tolerance"], new["tolerance"])
-    row["beyond_noise"] = abs(row["difference"]) > row["noise"]
+    row["difference"] = new[number] - old[number]
+    noise = noise_of(old, new)
+    if noise is not None:
+        row["noise"] = noise
+        row["beyond_noise"] = abs(row["difference"]) > noise
     return row
 
 
-def _by_label(parts: list[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+def _parts_of(claim: Mapping[str, Any], key: str) -> dict[str, Mapping[str, Any]]:
+    """A claim's seeded comparisons (``evidence``) or exact ones (``values``), by label."""
+    parts = claim.get(key, {"parts": []})["parts"] if key == "evidence" else claim.get(key, [])
     return {part["label"]: part for part in parts}
 
 
@@ -118,12 +125,9 @@ def claim_rows(old: list[dict], new: list[dict]) -> list[dict[str, Any]]:
         if after is None:
             continue
         parts = []
-        for key, make in (("evidence", _seeded_part), ("values", _exact_part)):
-            old_parts = _by_label(before[key]["parts"] if key == "evidence" and key in before
-                                  else before.get(key, []))
-            new_parts = _by_label(after[key]["parts"] if key == "evidence" and key in after
-                                  else after.get(key, []))
-            parts += [make(label, old_parts.get(label), new_parts.get(label))
+        for key, number, noise_of in PART_KINDS:
+            old_parts, new_parts = _parts_of(before, key), _parts_of(after, key)
+            parts += [_part(label, old_parts.get(label), new_parts.get(label), number, noise_of)
                       for label in dict.fromkeys([*old_parts, *new_parts])]
         rows.append({"id": before["id"], "experiment": before["experiment"],
                      "kind": before.get("kind"), "statement": before["statement"],
