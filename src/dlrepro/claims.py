@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlrepro import seed_intervals
-from dlrepro.seed_intervals import INCONCLUSIVE, REFUTED, REPRODUCED, Region
+from dlrepro.seed_intervals import INCONCLUSIVE, REFUTED, REPRODUCED, Region, finite
 
 NOT_COMPARABLE = "not comparable"
 VERDICTS = (REPRODUCED, REFUTED, INCONCLUSIVE, NOT_COMPARABLE)
@@ -192,9 +192,10 @@ def _compare(check: Mapping[str, Any], summary: Mapping[str, Any], context: Cont
 
 
 def _mean(side) -> float:
+    """A number, or the mean of a side's finite per-seed values."""
     if isinstance(side, Mapping):
-        finite = [v for v in side.values() if v is not None and math.isfinite(v)]
-        return sum(finite) / len(finite) if finite else math.nan
+        values = list(finite(side).values())
+        return sum(values) / len(values) if values else math.nan
     return side
 
 
@@ -224,9 +225,7 @@ def _candidates(check, summary, context: Context) -> dict[str, Any]:
 
 
 def _has_finite(value) -> bool:
-    if isinstance(value, Mapping):
-        return any(v is not None and math.isfinite(v) for v in value.values())
-    return not math.isnan(value)
+    return bool(finite(value)) if isinstance(value, Mapping) else not math.isnan(value)
 
 
 def _pairs(pairs, numbers, context: Context, ranking: str) -> Outcome:

@@ -68,7 +68,8 @@ class Interval:
         return float(stats.t.ppf(quantile, dof) * math.sqrt(total / n))
 
 
-def _finite(values: PerSeed) -> dict[int, float]:
+def finite(values: PerSeed) -> dict[int, float]:
+    """The seeds whose value is a finite number (a diverged run's is None or NaN)."""
     return {seed: float(value) for seed, value in values.items()
             if value is not None and math.isfinite(float(value))}
 
@@ -83,7 +84,7 @@ def difference(left: PerSeed | float, right: PerSeed | float, confidence: float)
     if not (left_seeded or right_seeded):
         raise ValueError("a difference over seeds needs per-seed values on at least one side")
     if left_seeded and right_seeded:
-        left_values, right_values = _finite(left), _finite(right)
+        left_values, right_values = finite(left), finite(right)
         if set(left) == set(right):
             shared = sorted(set(left_values) & set(right_values))
             differences = np.array([left_values[s] - right_values[s] for s in shared])
@@ -91,9 +92,9 @@ def difference(left: PerSeed | float, right: PerSeed | float, confidence: float)
         return _welch(np.array(list(left_values.values())),
                       np.array(list(right_values.values())), confidence)
     if left_seeded:
-        return _one_sample(np.array(list(_finite(left).values())), float(right), confidence,
+        return _one_sample(np.array(list(finite(left).values())), float(right), confidence,
                            "one-sample t")
-    mirrored = _one_sample(np.array(list(_finite(right).values())), float(left), confidence,
+    mirrored = _one_sample(np.array(list(finite(right).values())), float(left), confidence,
                            "one-sample t")  # c − mean(x) = −(mean(x) − c)
     return Interval(-mirrored.effect, -mirrored.high, -mirrored.low, confidence, mirrored.n,
                     mirrored.method, mirrored.spreads)
