@@ -35,7 +35,8 @@ from torch.utils.data import DataLoader
 
 from dlrepro.data import mnist
 from dlrepro.data.base import DataSet
-from dlrepro.experiments.classifiers.mlp import build_mlp, train_run
+from dlrepro.experiments.classifiers.mlp import train_run
+from dlrepro.experiments.training import mlp
 
 SETTINGS = {"hidden": [128, 64], "momentum": 0.9, "batch_size": 60}
 LR, EPOCHS, SEEDS = 0.01, 15, 8
@@ -67,7 +68,7 @@ def write_up_epochs(root: Path, epochs: int) -> float:
     train_loader = DataLoader(dataset=train_data, batch_size=60, shuffle=True)
     test_loader = DataLoader(dataset=test_data, batch_size=60, shuffle=True)
     torch.manual_seed(1234)
-    model = build_mlp(784, SETTINGS["hidden"], 10, batchnorm=True)
+    model = mlp(784, SETTINGS["hidden"], 10, batchnorm=True)
     optimizer = torch.optim.SGD(model.parameters(), lr=LR, momentum=0.9)
     criterion = nn.CrossEntropyLoss()
     running_loss, correct_train, total_train, correct_test, total_test = 0.0, 0.0, 0.0, 0.0, 0.0

@@ -9,6 +9,8 @@ from __future__ import annotations
 import operator
 from typing import Any
 
+from dlrepro.experiments.registry import EXPERIMENTS
+
 
 class ConfigError(ValueError):
     """A configuration that cannot run; the message names the keys."""
@@ -41,7 +43,9 @@ def _value(config: dict[str, Any], dotted: str) -> Any:
 
 
 def check_consistency(config: dict[str, Any]) -> None:
-    problems = []
+    problems = [f"{experiment.id}: no section for this experiment (registered in "
+                "dlrepro.experiments.registry)"
+                for experiment in EXPERIMENTS if experiment.id not in config]
     for key, relation, other in RELATIONS:
         value, limit = _value(config, key), _value(config, other)
         if value is not None and limit is not None and not _OPERATORS[relation](value, limit):

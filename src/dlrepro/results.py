@@ -12,6 +12,7 @@ import json
 import math
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,12 @@ STATUS_DIVERGED = "diverged"
 
 #: Keys every ``metrics.json`` has, in this order.
 RECORD_KEYS = ("experiment", "run", "params", "seed", "status", "metrics", "data", "provenance")
+
+
+def value_label(value: float) -> str:
+    """A number as run folder names and summary keys show it: 0.001 -> "0.001", 1e-05 -> "1e-05",
+    1.0 -> "1"."""
+    return f"{float(value):g}"
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
@@ -155,3 +162,39 @@ def save_run(
             raise ValueError(f"{record['experiment']}/{record['run']}: no history to write")
         write_history(history_path, history)
     write_json(metrics_path, record)
+
+
+@dataclass(frozen=True)
+class ExperimentResults:
+    """What an experiment's figures are drawn from: its summary.json, and its runs' metrics.json
+    documents (``records``) with their histories, in the same order."""
+
+    summary: dict[str, Any]
+    records: list[dict[str, Any]]
+    histories: list[pd.DataFrame]
+
+    @classmethod
+    def read(cls, summary_path: str | os.PathLike, metrics_paths: list[str],
+             history_paths: list[str]) -> ExperimentResults:
+        if len(metrics_paths) != len(history_paths):
+            raise ValueError(f"{len(metrics_paths)} metrics files but {len(history_paths)} "
+                             "histories: every run needs both")
+        return cls(read_json(summary_path), [read_json(path) for path in metrics_paths],
+                   [read_history(path) for path in history_paths])
+
+    @property
+    def stand_in(self) -> bool:
+        """Whether the runs used stand-in data instead of the write-up's data set."""
+        return bool(self.summary.get("data", {}).get("stand_in", False))
+
+    def histories_by(self, key: Callable[[dict[str, Any]], Any]) -> dict[Any, pd.DataFrame]:
+        """Each run's history, keyed by ``key(params)`` of its record."""
+        return {key(record["params"]): history
+                for record, history in zip(self.records, self.histories, strict=True)}
+
+    def grouped(self, key: Callable[[dict[str, Any]], Any]) -> dict[Any, list[pd.DataFrame]]:
+        """The runs' histories grouped by ``key(params)`` of their records, in run order."""
+        groups: dict[Any, list[pd.DataFrame]] = {}
+        for record, history in zip(self.records, self.histories, strict=True):
+            groups.setdefault(key(record["params"]), []).append(history)
+        return groups

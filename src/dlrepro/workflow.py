@@ -9,15 +9,16 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Iterable
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from dlrepro.experiments.registry import experiment
 from dlrepro.provenance import Stopwatch, provenance
-
 from dlrepro.results import (
+    ExperimentResults,
     RunResult,
     read_history,
     read_json,
@@ -27,6 +28,9 @@ from dlrepro.results import (
 )
 
 log = logging.getLogger("dlrepro")
+
+#: An experiment module's ``summarise(records, histories, settings)``.
+Summarise = Callable[[list[dict[str, Any]], list[Any], dict[str, Any]], dict[str, Any]]
 
 
 def _log_uncaught(kind, value, traceback) -> None:
@@ -96,12 +100,12 @@ def record_run(
     *,
     seed: int | None = None,
     device: str = "cpu",
-    summarise: Callable[[RunResult, dict[str, Any]], dict[str, Any]] | None = None,
+    summarise: Summarise | None = None,
 ) -> dict[str, Any]:
     """Run ``compute(settings)`` for one run folder and write its metrics.json (and history).
 
-    An experiment that is a single run has nothing to aggregate: ``summarise(result, settings)``
-    then gives its summary.json in the same job.
+    An experiment that is a single run writes its summary.json in the same job: its module's
+    ``summarise([record], [history], settings)``, on the run as computed.
     """
     start_job(snakemake)
     settings = settings_of(snakemake)
@@ -116,7 +120,7 @@ def record_run(
         device=device,
     )
     if summarise is not None:
-        write_summary(snakemake, summarise(result, settings), [record])
+        write_summary(snakemake, summarise([record], [result.history], settings), [record])
     return record
 
 
@@ -185,26 +189,44 @@ def write_summary(snakemake: Any, experiment_summary: dict[str, Any], records: l
     log.info("summary of %d runs written to %s", len(records), snakemake.output.summary)
 
 
-def record_figure(
-    snakemake: Any, script: str, draw: Callable[[], Any], *, stand_in: bool = False
-) -> None:
-    """Draw a figure, save it as SVG and write the provenance its caption shows in the report.
+def record_summary(snakemake: Any) -> None:
+    """summary.json of an experiment of several runs (rule ``<id>_summary``): its module's
+    ``summarise(records, histories, settings)`` on the runs the rule reads, which may include
+    another experiment's (lr_schedule reads batchnorm's); the summary lists its own."""
+    start_job(snakemake)
+    experiment_id = snakemake.rule.removesuffix("_summary")
+    module = import_module(experiment(experiment_id).module)
+    records = read_records(snakemake.input.metrics)
+    histories = [read_history(path) for path in snakemake.input.histories]
+    summary = module.summarise(records, histories, settings_of(snakemake))
+    write_summary(snakemake, summary,
+                  [record for record in records if record["experiment"] == experiment_id])
+
+
+def record_figure(snakemake: Any, script: str) -> None:
+    """Draw one figure of an experiment (rule ``figure``: wildcards ``experiment`` and
+    ``figure``) with ``dlrepro.figures.<experiment>.draw_<figure>``, save it as SVG and write
+    the provenance its caption shows in the report.
 
     ``script`` is the calling script's ``__file__`` (Snakemake sets it to the real path).
     """
     from dlrepro.figures.style import save_figure
 
     start_job(snakemake)
+    wildcards = dict(snakemake.wildcards)
+    module = import_module(experiment(wildcards["experiment"]).figure_module)
+    draw = getattr(module, f"draw_{wildcards['figure']}")
+    results = ExperimentResults.read(snakemake.input.summary, list(snakemake.input.metrics),
+                                     list(snakemake.input.histories))
     with Stopwatch() as clock:
-        fig = draw()
-    caption = Path(snakemake.input.caption).read_text(encoding="utf-8").strip()
+        fig = draw(results)
     meta = {
         "rule": snakemake.rule,
         "script": f"workflow/scripts/{Path(script).name}",
-        "params": dict(snakemake.params.items()),
-        "inputs": len(snakemake.input) - 1,  # the caption is not a result
-        "caption": caption,
-        "stand_in": stand_in,
+        "params": wildcards,
+        "inputs": len(snakemake.input),
+        "caption": snakemake.params.caption,
+        "stand_in": results.stand_in,
         "device": "cpu",
         "runtime_seconds": round(clock.seconds, 4),
     }
@@ -214,13 +236,3 @@ def record_figure(
 
 def read_records(paths: Iterable[str]) -> list[dict[str, Any]]:
     return [read_json(path) for path in paths]
-
-
-def histories_by(
-    metrics_paths: Iterable[str], history_paths: Iterable[str], key: Callable[[dict], Any]
-) -> dict[Any, pd.DataFrame]:
-    """Each run's history, keyed by ``key(params)`` of its metrics.json (paths in rule order)."""
-    return {
-        key(record["params"]): read_history(path)
-        for record, path in zip(read_records(metrics_paths), history_paths, strict=True)
-    }

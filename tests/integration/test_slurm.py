@@ -25,6 +25,8 @@ import yaml
 
 from quick_graph import SNAKEMAKE, copy_project, metrics_without_provenance
 
+from dlrepro.experiments.registry import EXPERIMENTS
+
 SLURM_PACKAGES = "slurmctld slurmd slurm-client munge"
 COMMANDS = ("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "srun", "squeue", "sinfo",
             "scontrol", "scancel")
@@ -274,10 +276,9 @@ def without_volatile(value):
     return value
 
 
-def training_rules(project_root: Path) -> dict[str, int]:
-    profile = yaml.safe_load((project_root / "profiles" / "slurm" / "profile.yaml").read_text())
-    return {rule: resources["gpu"] for rule, resources in profile["set-resources"].items()
-            if "gpu" in resources}
+def training_rules() -> dict[str, int]:
+    """The run rules of the experiments that train with torch, and the GPUs each asks for."""
+    return {f"{experiment.id}_run": 1 for experiment in EXPERIMENTS if experiment.torch}
 
 
 @pytest.fixture(scope="module")
@@ -349,9 +350,9 @@ def test_the_report_shows_where_each_job_ran(cluster, slurm_run):
                 f"<td>{cluster.node}</td>") in html
 
 
-def test_training_rules_ask_slurm_for_a_gpu(cluster, slurm_run, project_root):
+def test_training_rules_ask_slurm_for_a_gpu(cluster, slurm_run):
     workdir, _log, calls = slurm_run
-    gpus = training_rules(project_root)
+    gpus = training_rules()
     assert gpus
     records = run_records(workdir).values()
     for rule, count in gpus.items():

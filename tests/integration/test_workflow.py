@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from dlrepro.report.collect import REPORT_FORMAT
-from dlrepro.report.sections import SECTIONS
+from dlrepro.experiments.registry import EXPERIMENTS
 from dlrepro.results import RECORD_KEYS
 from quick_graph import (
     SNAKEMAKE,
@@ -28,12 +28,15 @@ from quick_graph import (
 pytestmark = pytest.mark.workflow
 
 def planned_jobs(workdir: Path, *args: str) -> set[str]:
-    """The rules a dry run would execute."""
+    """The jobs a dry run would execute: their rules, a figure as ``figure:<experiment>_<name>``."""
     output = snakemake(workdir, "--dry-run", *args).stdout
-    if "Nothing to be done" in output:
-        return set()
-    table = output.split("Job stats:", 1)[1].split("total", 1)[0]
-    return {line.split()[0] for line in table.splitlines()[3:] if line.strip()}
+    jobs = set()
+    for rule, body in re.findall(r"^(?:local)?rule (\w+):\n((?:    .*\n)*)", output, re.MULTILINE):
+        wildcards = dict(re.findall(r"(\w+)=([^,\s]+)", re.search(r"wildcards: (.*)", body)[1])
+                         ) if "wildcards:" in body else {}
+        jobs.add(f"figure:{wildcards['experiment']}_{wildcards['figure']}" if rule == "figure"
+                 else rule)
+    return jobs
 
 
 def flatten_outline(items):
@@ -71,7 +74,7 @@ def test_report_data_has_the_contracted_shape(quick_run):
 
 def test_every_run_follows_the_results_contract(quick_run):
     data = json.loads((quick_run / "results" / "report" / "report-data.json").read_text())
-    assert set(data["experiments"]) == {section.experiment for section in SECTIONS}
+    assert set(data["experiments"]) == {experiment.id for experiment in EXPERIMENTS}
     folders = {path.parent for path in (quick_run / "results").glob("*/*/metrics.json")}
     listed = set()
     for experiment, summary in data["experiments"].items():
@@ -99,11 +102,11 @@ def test_pdf_has_every_section(quick_run):
     reader = PdfReader(quick_run / "results" / "report" / "report.pdf")
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     for heading in ("Claims and verdicts", "What ran, where, how long",
-                    *(section.title for section in SECTIONS)):
+                    *(experiment.title for experiment in EXPERIMENTS)):
         assert heading in text
     outline = [item.title for item in flatten_outline(reader.outline)]
-    for section in SECTIONS:
-        assert section.title in outline
+    for experiment in EXPERIMENTS:
+        assert experiment.title in outline
 
 
 def test_html_is_self_contained(quick_run):
@@ -114,8 +117,8 @@ def test_html_is_self_contained(quick_run):
     for reference in references:
         assert reference.startswith(("data:", "#")), reference
     assert "<script" not in html and "<link" not in html
-    for section in SECTIONS:
-        assert f'id="{section.experiment}"' in html
+    for experiment in EXPERIMENTS:
+        assert f'id="{experiment.id}"' in html
     assert 'id="claims"' in html
 
 
@@ -132,7 +135,7 @@ def test_changing_one_experiment_reruns_that_experiment_only(quick_run, tmp_path
     shutil.copytree(quick_run, workdir, symlinks=True)
     set_quick(workdir, "sgd_mean.iterations", 300)
     assert planned_jobs(workdir) == {
-        "sgd_mean_run", "sgd_mean_summary", "sgd_mean_figure_error",
+        "sgd_mean_run", "sgd_mean_summary", "figure:sgd_mean_error",
         "evaluate_claims", "report_data", "render_html", "render_pdf", "all",
     }
 

@@ -1,11 +1,13 @@
 import math
 
 import matplotlib.figure
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from dlrepro.experiments.functions import activations
-from dlrepro.figures.activations import functions_and_derivatives
+from dlrepro.figures import activations as figures
+from dlrepro.results import ExperimentResults
 
 SETTINGS = dict(x_min=-5.0, x_max=5.0, points=1001, vanishing_threshold=0.01,
                 linearity_tolerance=1e-9, slip_check_x=1.0)
@@ -18,7 +20,7 @@ def history():
 
 @pytest.fixture(scope="module")
 def summary(history):
-    return activations.summarise(history, SETTINGS)
+    return activations.summarise([{"params": SETTINGS}], [history], SETTINGS)
 
 
 def sigmoid(z):
@@ -124,10 +126,17 @@ def test_out_of_range_settings_are_named(change, named):
         activations.grid({**SETTINGS, **change})
 
 
-def test_figure_draws_three_functions_and_the_written_derivative(history):
-    fig = functions_and_derivatives(history)
+@pytest.mark.parametrize("draw", [
+    figures.functions_and_derivatives,
+    lambda history: figures.draw_derivatives(
+        ExperimentResults({}, [{"params": SETTINGS}], [history])),
+])
+def test_figure_draws_three_functions_and_the_written_derivative(history, draw):
+    fig = draw(history)
     assert isinstance(fig, matplotlib.figure.Figure)
     left, right = fig.axes
     assert len(left.lines) == 3
     assert len(right.lines) == 4
     assert right.lines[-1].get_linestyle() == "--"
+    np.testing.assert_array_equal(right.lines[-1].get_ydata(), history["df_softplus_3x_written"])
+    plt.close(fig)

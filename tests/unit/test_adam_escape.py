@@ -1,10 +1,13 @@
 import copy
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
 
 from dlrepro.experiments.functions import adam_escape
+from dlrepro.figures import adam_escape as figures
+from dlrepro.results import ExperimentResults
 
 BETA = 0.5
 # lr 1e-2 puts every event of the homework (lr 1e-3) ten times sooner: the ramp takes ~100 steps.
@@ -135,7 +138,7 @@ def test_gd_is_caught_iff_the_bump_is_at_least_0_2_wide():
 
 def test_run_and_summary_at_small_scale():
     result = adam_escape.run(SMALL)
-    summary = adam_escape.summarise(result.metrics, result.history, SMALL)
+    summary = adam_escape.summarise([{"metrics": result.metrics}], [result.history], SMALL)
     # entry after ~100 steps: the bias corrections (0.9^100 ≈ 3e-5) still show
     assert summary["overshoot_in_lr"] == pytest.approx(OVERSHOOT_IN_LR, rel=1e-4)
     assert summary["h_no_escape"] - summary["h_max"] <= SMALL["bisection"]["tolerance"]
@@ -147,6 +150,21 @@ def test_run_and_summary_at_small_scale():
     assert summary["gd_by_h"]["0.2"]["trapped"] and not summary["gd_by_h"]["0.001"]["trapped"]
     adam_rows = result.history[result.history["optimiser"] == "adam"]
     assert sorted(adam_rows["h"].unique()) == [summary["h_max"], summary["h_no_escape"]]
+
+
+def test_draw_trajectories_shows_gd_per_h_and_adam_at_the_bracket():
+    result = adam_escape.run(SMALL)
+    summary = adam_escape.summarise([{"metrics": result.metrics}], [result.history], SMALL)
+    results = ExperimentResults(summary, [{"params": SMALL}], [result.history])
+    fig = figures.draw_trajectories(results)
+    left, right = fig.axes
+    assert [line.get_label() for line in left.get_lines()][:3] == [
+        "h = 0.001 (escapes)", "h = 0.2 (caught)", "h = 0.5 (caught)"]
+    assert right.get_title() == "Adam, lr 0.01, ε = 0"
+    escapes, turns_back = right.get_lines()[:2]
+    assert escapes.get_label() == f"h = {summary['h_max']:.10f}: escapes"
+    assert turns_back.get_label() == f"h = {summary['h_no_escape']:.10f}: turns back"
+    plt.close(fig)
 
 
 @pytest.mark.parametrize("sections,name", [

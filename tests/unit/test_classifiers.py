@@ -1,40 +1,32 @@
-"""The torch classifiers: the MLP, one epoch of minibatch SGD, evaluation, ``fit``, one run, and
-the summaries of the ``batchnorm`` and ``lr_schedule`` experiments on hand-made runs."""
+"""The torch classifiers: one run, and the summaries and figures of the ``batchnorm`` and
+``lr_schedule`` experiments on hand-made runs."""
 
-import copy
+import json
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 import torch
-from torch import nn
-from torch.nn import functional as F
 
 from dlrepro.data.base import DataSet
-from dlrepro.experiments.classifiers import batchnorm, lr_schedule, mlp, training
+from dlrepro.experiments.classifiers import batchnorm, lr_schedule, mlp
+from dlrepro.figures import batchnorm as batchnorm_plots
+from dlrepro.figures import lr_schedule as lr_schedule_plots
 from dlrepro.experiments.seed_stats import over_seeds
-from dlrepro.results import STATUS_DIVERGED, STATUS_OK, run_record, to_json_safe
+from dlrepro.results import (
+    STATUS_DIVERGED,
+    STATUS_OK,
+    ExperimentResults,
+    run_record,
+    to_json_safe,
+    value_label,
+)
 
 COLUMNS = ["epoch", "lr", "train_loss", "train_accuracy", "max_batch_loss", "test_loss",
            "test_accuracy"]
 SETTINGS = {"hidden": [5], "momentum": 0.9, "batch_size": 8}
-
-
-def tiny_model(batchnorm_layers=False, seed=0, n_inputs=4, hidden=(5,), classes=3):
-    torch.manual_seed(seed)
-    return mlp.build_mlp(n_inputs, list(hidden), classes, batchnorm_layers)
-
-
-def toy_tensors(n=10, features=4, classes=3, seed=0):
-    generator = torch.Generator().manual_seed(seed)
-    X = torch.rand(n, features, generator=generator)
-    y = torch.arange(n) % classes
-    return X, y
-
-
-def generator(seed=0):
-    return torch.Generator().manual_seed(seed)
 
 
 def toy_data(seed=0, n_train=40, n_test=12, classes=3, info=None):
@@ -51,267 +43,6 @@ def toy_data(seed=0, n_train=40, n_test=12, classes=3, info=None):
 @pytest.fixture(scope="module")
 def toy():
     return toy_data()
-
-
-# ------------------------------------------------------------------------------- build_mlp
-
-
-def test_build_mlp_layers_with_and_without_batchnorm():
-    plain = mlp.build_mlp(16, [7, 5], 3, batchnorm=False)
-    bn = mlp.build_mlp(16, [7, 5], 3, batchnorm=True)
-    assert [type(layer) for layer in plain] == [nn.Linear, nn.ReLU, nn.Linear, nn.ReLU, nn.Linear]
-    assert [type(layer) for layer in bn] == [nn.Linear, nn.BatchNorm1d, nn.ReLU, nn.Linear,
-                                             nn.BatchNorm1d, nn.ReLU, nn.Linear]
-    linears = [layer for layer in plain if isinstance(layer, nn.Linear)]
-    assert [(layer.in_features, layer.out_features) for layer in linears] == [(16, 7), (7, 5),
-                                                                              (5, 3)]
-    assert [layer.num_features for layer in bn if isinstance(layer, nn.BatchNorm1d)] == [7, 5]
-
-
-def test_one_seed_gives_both_networks_the_same_linear_weights():
-    plain, bn = tiny_model(False, seed=3), tiny_model(True, seed=3)
-    other = tiny_model(False, seed=4)
-    pairs = list(zip([m for m in plain if isinstance(m, nn.Linear)],
-                     [m for m in bn if isinstance(m, nn.Linear)], strict=True))
-    assert len(pairs) == 2
-    for a, b in pairs:
-        assert torch.equal(a.weight, b.weight) and torch.equal(a.bias, b.bias)
-    assert not torch.equal(plain[0].weight, other[0].weight)
-    norm = bn[1]
-    assert torch.equal(norm.weight, torch.ones(5)) and torch.equal(norm.bias, torch.zeros(5))
-
-
-@pytest.mark.parametrize("with_bn", [False, True])
-def test_build_mlp_outputs_one_logit_per_class(with_bn):
-    model = mlp.build_mlp(12, [6, 4], 5, batchnorm=with_bn)
-    assert model(torch.rand(7, 12)).shape == (7, 5)
-
-
-# ------------------------------------------------------------------------------- tensors
-
-
-def test_as_inputs_scales_pixels_to_0_1_and_flattens():
-    images = np.zeros((3, 2, 2), dtype=np.uint8)
-    images[0] = 255
-    images[1, 0, 1] = 51
-    X = training.as_inputs(images, "cpu")
-    assert X.dtype == torch.float32 and X.shape == (3, 4)
-    assert torch.equal(X[0], torch.ones(4)) and torch.equal(X[2], torch.zeros(4))
-    assert X[1].tolist() == pytest.approx([0.0, 0.2, 0.0, 0.0])
-    assert images[0, 0, 0] == 255  # the array given is left as it was
-
-
-def test_as_inputs_flattens_row_major_and_accepts_non_contiguous_arrays():
-    images = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
-    transposed = images.transpose(0, 2, 1)  # not contiguous
-    np.testing.assert_allclose(training.as_inputs(transposed, "cpu").numpy(),
-                               transposed.reshape(2, -1) / 255.0, rtol=1e-6)
-
-
-def test_as_labels_gives_int64():
-    for labels in (np.array([0, 2, 1], dtype=np.uint8), np.array([0, 2, 1], dtype=np.int32),
-                   [0, 2, 1]):
-        y = training.as_labels(labels, "cpu")
-        assert y.dtype == torch.int64 and y.tolist() == [0, 2, 1]
-
-
-# ------------------------------------------------------------------------------- train_epoch
-
-
-@pytest.mark.parametrize("batch_size", [10, 64])
-def test_train_epoch_with_one_batch_is_exactly_one_sgd_step(batch_size):
-    X, y = toy_tensors(n=10)
-    model = tiny_model()
-    reference = copy.deepcopy(model)
-    before = [p.detach().clone() for p in model.parameters()]
-    with torch.no_grad():
-        logits = model(X)
-        loss = float(F.cross_entropy(logits, y))
-        accuracy = float((logits.argmax(dim=1) == y).double().mean())
-    lr = 0.5
-    stats = training.train_epoch(model, torch.optim.SGD(model.parameters(), lr=lr), X, y,
-                                 batch_size, generator())
-    F.cross_entropy(reference(X), y).backward()
-    with torch.no_grad():
-        for p in reference.parameters():
-            p -= lr * p.grad
-    for after, manual, old in zip(model.parameters(), reference.parameters(), before,
-                                  strict=True):
-        torch.testing.assert_close(after, manual, rtol=1e-5, atol=1e-6)
-    assert any(not torch.equal(after, old) for after, old in zip(model.parameters(), before))
-    assert stats.loss == pytest.approx(loss, rel=1e-6)
-    assert stats.max_loss == pytest.approx(loss, rel=1e-6)
-    assert stats.accuracy == pytest.approx(accuracy)
-
-
-class Recorder:
-    """A loss function that records each batch: its rows, its loss, its correct predictions."""
-
-    def __init__(self):
-        self.inputs, self.losses, self.sizes, self.correct = [], [], [], []
-
-    def __call__(self, logits, targets):
-        loss = F.cross_entropy(logits, targets)
-        self.losses.append(float(loss.detach()))
-        self.sizes.append(len(targets))
-        self.correct.append(int((logits.argmax(dim=1) == targets).sum()))
-        return loss
-
-
-def counted(optimizer):
-    steps = []
-    step = optimizer.step
-
-    def counting_step(*args, **kwargs):
-        steps.append(1)
-        return step(*args, **kwargs)
-
-    optimizer.step = counting_step
-    return steps
-
-
-def test_train_epoch_takes_one_step_per_batch_and_averages_over_rows():
-    X, y = toy_tensors(n=10)
-    model = tiny_model()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.3)
-    steps = counted(optimizer)
-    recorder = Recorder()
-    seen = []
-    model[0].register_forward_hook(lambda module, inputs, output: seen.append(inputs[0].clone()))
-    stats = training.train_epoch(model, optimizer, X, y, 3, generator(), loss_fn=recorder)
-    assert len(steps) == math.ceil(10 / 3) == 4
-    assert recorder.sizes == [3, 3, 3, 1]
-    # every row once, in some order
-    rows = torch.cat(seen)
-    assert sorted(map(tuple, rows.tolist())) == sorted(map(tuple, X.tolist()))
-    assert not torch.equal(rows, X)
-    weighted = sum(loss * size for loss, size in zip(recorder.losses, recorder.sizes)) / 10
-    assert stats.loss == pytest.approx(weighted, rel=1e-6)
-    assert stats.loss != pytest.approx(np.mean(recorder.losses), rel=1e-6)
-    assert stats.max_loss == pytest.approx(max(recorder.losses), rel=1e-6)
-    assert stats.max_loss >= stats.loss
-    assert stats.accuracy == sum(recorder.correct) / 10
-
-
-def test_train_epoch_order_follows_the_generator():
-    X, y = toy_tensors(n=10)
-
-    def trained(seed):
-        model = tiny_model()
-        training.train_epoch(model, torch.optim.SGD(model.parameters(), lr=0.3), X, y, 3,
-                             generator(seed))
-        return torch.cat([p.detach().flatten() for p in model.parameters()])
-
-    assert torch.equal(trained(1), trained(1))
-    assert not torch.equal(trained(1), trained(2))
-
-
-# ------------------------------------------------------------------------------- evaluate
-
-
-def test_evaluate_is_cross_entropy_and_argmax_accuracy(monkeypatch):
-    monkeypatch.setattr(training, "EVAL_BATCH", 3)  # several evaluation batches
-    X, y = toy_tensors(n=10, seed=1)
-    model = tiny_model()
-    stats = training.evaluate(model, X, y)
-    with torch.no_grad():
-        logits = model(X)
-    assert stats.loss == pytest.approx(float(F.cross_entropy(logits, y)), rel=1e-6)
-    assert stats.accuracy == float((logits.argmax(dim=1) == y).double().mean())
-    assert math.isnan(stats.max_loss)
-    assert all(p.grad is None for p in model.parameters())
-
-
-def test_evaluate_uses_batchnorm_running_statistics(monkeypatch):
-    monkeypatch.setattr(training, "EVAL_BATCH", 4)
-    X, y = toy_tensors(n=12, seed=2)
-    X_test, y_test = toy_tensors(n=10, seed=3)
-    model = tiny_model(batchnorm_layers=True)
-    training.train_epoch(model, torch.optim.SGD(model.parameters(), lr=0.1), X, y, 4,
-                         generator())
-    running = model[1].running_mean.clone()
-    model.train()
-    stats = training.evaluate(model, X_test, y_test)
-    assert model.training is False
-    assert torch.equal(model[1].running_mean, running)  # evaluation does not update them
-    with torch.no_grad():
-        eval_logits = model(X_test)
-    assert stats.loss == pytest.approx(float(F.cross_entropy(eval_logits, y_test)), rel=1e-5)
-    assert stats.accuracy == float((eval_logits.argmax(dim=1) == y_test).double().mean())
-    # batch statistics would have given another loss
-    with torch.no_grad():
-        model.train()
-        train_mode = float(F.cross_entropy(model(X_test), y_test))
-    assert stats.loss != pytest.approx(train_mode, rel=1e-3)
-
-
-# ------------------------------------------------------------------------------- fit
-
-
-def test_fit_records_the_lr_each_epoch_trained_at():
-    train, test = toy_tensors(n=8), toy_tensors(n=6, seed=5)
-    model = tiny_model()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.1)
-    rows, finished = training.fit(model, optimizer, train, test, epochs=4, batch_size=4,
-                                  generator=generator(), scheduler=scheduler)
-    assert finished is True
-    assert [list(row) for row in rows] == [COLUMNS] * 4
-    assert [row["epoch"] for row in rows] == [1, 2, 3, 4]
-    assert [row["lr"] for row in rows] == pytest.approx([0.1, 0.1, 0.01, 0.01])
-    last = training.evaluate(model, *test)
-    assert rows[-1]["test_accuracy"] == pytest.approx(100.0 * last.accuracy)
-    assert rows[-1]["test_loss"] == pytest.approx(last.loss)
-    for row in rows:
-        assert 0.0 <= row["train_accuracy"] <= 100.0
-        assert row["train_accuracy"] * 8 / 100 == pytest.approx(round(row["train_accuracy"] * 8
-                                                                      / 100))
-        assert row["max_batch_loss"] >= row["train_loss"]
-
-
-def test_fit_without_a_scheduler_keeps_the_lr():
-    model = tiny_model()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
-    rows, finished = training.fit(model, optimizer, toy_tensors(n=6), toy_tensors(n=4, seed=1),
-                                  epochs=2, batch_size=6, generator=generator())
-    assert finished and [row["lr"] for row in rows] == [0.05, 0.05]
-
-
-class BlowUp:
-    """A scheduler that sets an infinite rate after the first epoch."""
-
-    def __init__(self, optimizer):
-        self.optimizer, self.calls = optimizer, 0
-
-    def step(self):
-        self.calls += 1
-        for group in self.optimizer.param_groups:
-            group["lr"] = math.inf
-
-
-def test_fit_stops_at_the_first_epoch_whose_loss_is_not_finite():
-    model = tiny_model()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    scheduler = BlowUp(optimizer)
-    rows, finished = training.fit(model, optimizer, toy_tensors(n=8), toy_tensors(n=4, seed=1),
-                                  epochs=5, batch_size=4, generator=generator(),
-                                  scheduler=scheduler)
-    assert finished is False
-    assert len(rows) == 2 and scheduler.calls == 1
-    assert math.isfinite(rows[0]["train_loss"]) and math.isfinite(rows[0]["test_loss"])
-    assert rows[1]["lr"] == math.inf
-    assert not math.isfinite(rows[1]["train_loss"])
-
-
-def test_fit_stops_when_only_the_test_loss_is_not_finite():
-    X_test, y_test = toy_tensors(n=4, seed=1)
-    X_test[0, 0] = math.inf
-    model = tiny_model()
-    rows, finished = training.fit(model, torch.optim.SGD(model.parameters(), lr=0.1),
-                                  toy_tensors(n=8), (X_test, y_test), epochs=3, batch_size=8,
-                                  generator=generator())
-    assert finished is False and len(rows) == 1
-    assert math.isfinite(rows[0]["train_loss"]) and not math.isfinite(rows[0]["test_loss"])
 
 
 # ------------------------------------------------------------------------------- train_run
@@ -396,11 +127,6 @@ def test_over_seeds_is_the_population_std_keeps_each_seed_and_propagates_missing
 
 
 # ------------------------------------------------------------------------------- batchnorm
-
-
-def test_lr_key():
-    assert batchnorm.lr_key(0.01) == "0.01" and batchnorm.lr_key("0.5") == "0.5"
-    assert batchnorm.lr_key(1e-5) == "1e-05" and batchnorm.lr_key(1) == "1"
 
 
 def test_epochs_to_reach():
@@ -539,11 +265,11 @@ def test_schedule_runs(epochs, last):
     for _ in range(epochs - 1):
         optimizer.step()
         scheduler.step()
-    assert batchnorm.lr_key(optimizer.param_groups[0]["lr"]) == last
+    assert value_label(optimizer.param_groups[0]["lr"]) == last
 
 
 def sched_record(schedule, lr, seed, test, train, train_loss, status="ok"):
-    return {"seed": seed, "status": status,
+    return {"experiment": "lr_schedule", "seed": seed, "status": status,
             "params": {"schedule": schedule, "lr": lr, "seed": str(seed)},
             "metrics": {"final_test_accuracy": test, "final_train_accuracy": train,
                         "final_train_loss": train_loss}}
@@ -553,7 +279,8 @@ CHANCE = math.log(10)
 
 
 def div_record(lr, seed, final_train_loss, max_batch, model="plain", status="ok"):
-    return {"seed": seed, "status": status, "params": {"model": model, "lr": lr},
+    return {"experiment": "batchnorm", "seed": seed, "status": status,
+            "params": {"model": model, "lr": lr},
             "metrics": {"final_train_loss": final_train_loss, "final_test_accuracy": 50.0,
                         "final_train_accuracy": 55.0,
                         "first_epoch_max_batch_loss": max_batch,
@@ -585,15 +312,24 @@ def lr_schedule_inputs():
         # a constant rate that is no role's: left out
         (sched_record("constant", "0.5", 0, 10.0, 10.0, 2.3), curve([2.3] * 4)),
     ]
-    return ([r for r, _ in schedule], [h for _, h in schedule],
-            [r for r, _ in divergence], [h for _, h in divergence])
+    return schedule, divergence
+
+
+#: lr_schedule's config section and, as the summary rule adds it, batchnorm's lrs.
+LR_SCHEDULE = {"lr": 0.1, "gamma": 0.1, "step_size": 2, "epochs": 4, "early_epoch": 2,
+               "divergence_lrs": [0.01, 0.5]}
+
+
+def combined(*halves):
+    """The records and the histories of the runs of ``halves``, in that order."""
+    runs = [run for half in halves for run in half]
+    return [record for record, _ in runs], [curve for _, curve in runs]
 
 
 def test_lr_schedule_summarise_on_hand_made_runs():
-    records, histories, div_records, div_histories = lr_schedule_inputs()
-    settings = {"lr": 0.1, "gamma": 0.1, "step_size": 2, "epochs": 4, "early_epoch": 2}
-    summary = lr_schedule.summarise(records, histories, div_records, div_histories, settings,
-                                    [0.01, 0.5])
+    """The summary rule's order: lr_schedule's own runs, then batchnorm's divergence runs."""
+    records, histories = combined(*lr_schedule_inputs())
+    summary = lr_schedule.summarise(records, histories, LR_SCHEDULE)
     divergence = summary["divergence"]
     assert divergence["chance_loss"] == pytest.approx(CHANCE)
     small, large = divergence["small"], divergence["large"]
@@ -626,19 +362,80 @@ def test_lr_schedule_summarise_on_hand_made_runs():
     assert last["final_test_accuracy"]["mean"] == 92.0 - 21.5
 
 
+def test_lr_schedule_summarise_splits_the_runs_by_experiment_not_by_position():
+    """batchnorm's runs interleaved with lr_schedule's (each experiment's in its own order): the
+    summary is the one of the rule's order, own runs first, number for number."""
+    schedule, divergence = lr_schedule_inputs()
+    interleaved = [run for pair in zip(divergence, schedule) for run in pair]
+    assert [record["experiment"] for record, _ in interleaved[:2]] == ["batchnorm", "lr_schedule"]
+    in_order = lr_schedule.summarise(*combined(schedule, divergence), LR_SCHEDULE)
+    mixed = lr_schedule.summarise(*combined(interleaved), LR_SCHEDULE)
+    assert json.dumps(to_json_safe(mixed), sort_keys=True) == json.dumps(
+        to_json_safe(in_order), sort_keys=True)
+
+
 def test_lr_schedule_early_loss_of_a_run_that_stopped_before_it_is_missing():
-    records, histories, div_records, div_histories = lr_schedule_inputs()
-    index = next(i for i, r in enumerate(records)
+    schedule, divergence = lr_schedule_inputs()
+    index = next(i for i, (r, _) in enumerate(schedule)
                  if r["params"]["schedule"] == "constant" and r["params"]["lr"] == "0.01"
                  and r["seed"] == 1)
-    records[index] = sched_record("constant", "0.01", 1, None, None, None, status="diverged")
-    histories[index] = history([60.0], [math.nan])
-    settings = {"lr": 0.1, "gamma": 0.1, "step_size": 2, "epochs": 4, "early_epoch": 2}
-    summary = lr_schedule.summarise(records, histories, div_records, div_histories, settings,
-                                    [0.01, 0.5])
+    schedule[index] = (sched_record("constant", "0.01", 1, None, None, None, status="diverged"),
+                       history([60.0], [math.nan]))
+    summary = lr_schedule.summarise(*combined(schedule, divergence), LR_SCHEDULE)
     last = summary["constant_last"]
     assert last["diverged_runs"] == 1
     assert math.isnan(last["early_train_loss"]["mean"])
     assert last["curves"]["train_loss"]["mean"] == [2.0, 1.8, 1.4, 1.0]  # seed 0 only
     assert math.isnan(last["early_train_loss"]["per_seed"]["1"])
     assert last["early_train_loss"]["per_seed"]["0"] == pytest.approx(1.8)
+
+
+# ------------------------------------------------------------------------------- figures
+
+
+@pytest.fixture
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def drawn(fig):
+    """Per panel: its title, y scale and lines (label, x, y)."""
+    return [(ax.get_title(), ax.get_yscale(),
+             [(line.get_label(), list(line.get_xdata()), list(line.get_ydata()))
+              for line in ax.get_lines()]) for ax in fig.axes]
+
+
+def line(fig, label, panel=0):
+    (found,) = [line for line in fig.axes[panel].get_lines() if line.get_label() == label]
+    return list(found.get_ydata())
+
+
+@pytest.mark.usefixtures("close_figures")
+def test_batchnorm_draw_curves_draws_the_summary_curves():
+    records, histories = batchnorm_runs()
+    summary = batchnorm.summarise(records, histories, {"lrs": [0.01, 0.5], "epochs": 3})
+    fig = batchnorm_plots.draw_curves(ExperimentResults(summary, records, histories))
+    direct = batchnorm_plots.curves(summary)
+    assert drawn(fig) == drawn(direct)
+    assert [ax.get_title() for ax in fig.axes] == [title for _, title in batchnorm_plots.PANELS]
+    assert line(fig, "plain, lr 0.01", panel=2) == [81.0, 87.0, 91.0]  # test accuracy, mean
+
+
+@pytest.mark.usefixtures("close_figures")
+def test_lr_schedule_draw_functions_draw_the_summary_of_both_experiments_runs():
+    records, histories = combined(*lr_schedule_inputs())
+    summary = lr_schedule.summarise(records, histories, LR_SCHEDULE)
+    results = ExperimentResults(summary, records, histories)
+
+    fig = lr_schedule_plots.draw_divergence(results)
+    assert drawn(fig) == drawn(lr_schedule_plots.divergence(summary))
+    # batchnorm's plain runs at lr 0.01: mean training loss per epoch, largest first-epoch batch
+    assert line(fig, "lr 0.01: mean training loss per epoch") == pytest.approx([1.6, 0.15])
+    assert line(fig, "lr 0.5: largest batch loss in epoch 1") == [35.0]
+
+    fig = lr_schedule_plots.draw_schedules(results)
+    assert drawn(fig) == drawn(lr_schedule_plots.schedules(summary))
+    assert [ax.get_title() for ax in fig.axes] == ["training loss (cross-entropy)",
+                                                   "test accuracy (%, eval mode)"]
+    assert line(fig, "step, lr 0.1") == pytest.approx([0.95, 0.45, 0.25, 0.15])

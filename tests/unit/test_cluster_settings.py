@@ -1,60 +1,71 @@
-"""profiles/slurm and the Snakefile's localrules agree with the rules the workflow has."""
+"""What goes to a cluster and what asks for a GPU, read off the workflow as Snakemake loads it:
+only the experiments' runs leave the submitting host, and runs ask for a GPU exactly when the
+registry says their experiment trains with torch."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import yaml
+import pytest
+from snakemake.api import SnakemakeApi
+from snakemake.settings.types import ConfigSettings, OutputSettings, ResourceSettings
+
+from dlrepro.experiments.registry import EXPERIMENTS, experiment
 
 ROOT = Path(__file__).resolve().parents[2]
+RUN_RULE = re.compile(r"^(?P<experiment>\w+?)_runs?$")
 
 
-def rule_blocks() -> dict[str, str]:
-    """Each rule's name and text, from workflow/rules/*.smk."""
-    blocks = {}
-    for path in sorted((ROOT / "workflow" / "rules").glob("*.smk")):
-        for block in re.split(r"^(?=rule |use rule )", path.read_text(), flags=re.MULTILINE):
-            match = re.match(r"(?:rule (\w+):|use rule \w+ as (\w+) with:)", block)
-            if match:
-                blocks[match.group(1) or match.group(2)] = block
-    return blocks
+def loaded_rules(**config):
+    """(rule, runs on the submitting host) for every rule of the quick graph."""
+    with SnakemakeApi(OutputSettings()) as api:
+        workflow = api.workflow(
+            resource_settings=ResourceSettings(),
+            config_settings=ConfigSettings(
+                configfiles=[ROOT / "config" / "config.yaml", ROOT / "config" / "quick.yaml"],
+                config=config),
+            snakefile=ROOT / "Snakefile",
+            workdir=ROOT,
+        )._workflow
+        # what a cluster executor runs locally: the rules marked `localrule: True`
+        return [(rule, rule.name in workflow._localrules) for rule in workflow.rules]
 
 
-def local_rules() -> set[str]:
-    match = re.search(r"^localrules:\n((?:    \w+,\n)+)", (ROOT / "Snakefile").read_text(),
-                      flags=re.MULTILINE)
-    assert match, "the Snakefile has no localrules: block"
-    return set(re.findall(r"\w+", match.group(1)))
+@pytest.fixture(scope="module")
+def with_gpus():
+    return loaded_rules(training_gpus=1)
 
 
-def slurm_profile() -> dict:
-    return yaml.safe_load((ROOT / "profiles" / "slurm" / "profile.yaml").read_text())
+def test_only_the_experiments_runs_go_to_the_cluster(with_gpus):
+    remote = sorted(rule.name for rule, local in with_gpus if not local)
+    for name in remote:
+        match = RUN_RULE.match(name)
+        assert match and match["experiment"] in {e.id for e in EXPERIMENTS}, (
+            f"{name} would be sent to the cluster: mark it `localrule: True`, or name it "
+            "<experiment>_run if it is an experiment's run")
+    assert {RUN_RULE.match(name)["experiment"] for name in remote} == {e.id for e in EXPERIMENTS}
+    assert {"figure", "evaluate_claims", "report_data", "render_pdf", "prepare_data",
+            "batchnorm_summary", "all"} <= {rule.name for rule, local in with_gpus if local}
 
 
-def test_the_rule_parser_sees_the_workflow():
-    blocks = rule_blocks()
-    assert {"opt_f1f2_run", "age_mlp_run", "render_html", "render_pdf"} <= set(blocks)
-    assert "gpu=TRAINING_GPUS" in blocks["age_mlp_run"]
+def gpus(rule) -> int:
+    """The GPUs a job of ``rule`` asks for. A torch run's request is a function that Snakemake
+    calls when it makes the job (only then does it know the executor)."""
+    return rule.resources["gpu"].evaluate({}).value  # as Snakemake does, with the wildcards
 
 
-def test_every_rule_that_asks_for_a_gpu_gets_one_on_the_cluster():
-    training = {name for name, block in rule_blocks().items()
-                if re.search(r"^\s+gpu=", block, flags=re.MULTILINE)}
-    on_cluster = {rule for rule, resources in slurm_profile()["set-resources"].items()
-                  if resources.get("gpu", 0) >= 1}
-    missing = sorted(training - on_cluster)
-    assert not missing, (f"add `{missing[0]}: {{gpu: 1}}` under set-resources in "
-                         "profiles/slurm/profile.yaml")
-    assert on_cluster <= training, sorted(on_cluster - training)
+def test_runs_ask_for_a_gpu_exactly_when_their_experiment_trains_with_torch(with_gpus):
+    runs = {rule.name: rule for rule, local in with_gpus if not local}
+    for name, rule in runs.items():
+        torch = experiment(RUN_RULE.match(name)["experiment"]).torch
+        assert gpus(rule) == (1 if torch else 0), name
+    assert sum(gpus(rule) for rule in runs.values()) == sum(e.torch for e in EXPERIMENTS) == 5
 
 
-def test_localrules_name_real_rules_and_leave_the_experiments_to_the_cluster():
-    rules = set(rule_blocks()) | {"all"}
-    local = local_rules()
-    assert local <= rules, f"localrules names unknown rules: {sorted(local - rules)}"
-    experiments = {name for name in rules if re.search(r"_runs?$", name)}
-    assert not local & experiments
-    others = sorted(rules - local - experiments)
-    assert not others, (f"{others[0]} would be sent to the cluster: add it to localrules in the "
-                        "Snakefile, or name it *_run if it is an experiment")
+@pytest.mark.parametrize("setting", [0, "auto"])
+def test_no_gpu_is_asked_for_with_zero_or_locally_on_a_cpu_only_machine(setting):
+    if setting == "auto" and list(Path("/dev").glob("nvidia[0-9]*")):
+        pytest.skip("this machine has a GPU: auto asks for it")
+    runs = [rule for rule, local in loaded_rules(training_gpus=setting) if not local]
+    assert runs and all(gpus(rule) == 0 for rule in runs)

@@ -5,8 +5,13 @@ from dlrepro.experiments.functions import compgraph
 SETTINGS = dict(a=-1, b=4)
 
 
+def summary_of(settings):
+    """summarise as the run job calls it: the in-memory record, no history."""
+    return compgraph.summarise([{"metrics": compgraph.run(settings).metrics}], [None], settings)
+
+
 def test_homework_point():
-    summary = compgraph.summarise(compgraph.run(SETTINGS).metrics, SETTINGS)
+    summary = summary_of(SETTINGS)
     assert summary["c"] == 3.0
     assert summary["dc_da"] == -5.0
     assert summary["paths"] == {"through_square": -6.0, "through_sum": 1.0}
@@ -32,7 +37,7 @@ def test_local_derivatives_on_the_edges():
 
 def test_summary_carries_the_closed_forms():
     settings = dict(a=2.0, b=-0.5)
-    summary = compgraph.summarise(compgraph.run(settings).metrics, settings)
+    summary = summary_of(settings)
     assert summary["closed_form"] == {"dc_da": 10.0, "dc_db": 4.0}
     assert summary["dc_da"] == pytest.approx(summary["closed_form"]["dc_da"])
 

@@ -118,3 +118,19 @@ def test_negative_bisection_tolerance_is_named(homework, schema):
     config = copy.deepcopy(homework)
     config["adam_escape"]["bisection"]["tolerance"] = -1e-9
     assert "['adam_escape']['bisection']['tolerance']" in refused(config, schema)
+
+
+def test_a_registered_experiment_without_a_section_is_named(homework, schema):
+    config = copy.deepcopy(homework)
+    del config["ist_quadratic"]
+    validate(config, schema)  # the schema leaves it to the registry
+    with pytest.raises(ConfigError, match=r"ist_quadratic: no section for this experiment"):
+        check_consistency(config)
+
+
+def test_training_gpus_is_auto_or_a_count(homework, schema):
+    for value in ("auto", 0, 1):
+        validate({**homework, "training_gpus": value}, schema)
+    for value in ("all", 2, -1):
+        with pytest.raises(WorkflowError, match="training_gpus"):
+            validate({**homework, "training_gpus": value}, schema)

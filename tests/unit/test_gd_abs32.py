@@ -1,13 +1,22 @@
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
 
 from dlrepro.experiments.functions import gd_abs32
+from dlrepro.figures import gd_abs32 as figures
+from dlrepro.results import ExperimentResults
 
 SETTINGS = dict(generic_starts=[0.7316, -1.914, 2.5], iterations=600, tail_window=50,
                 special_levels=4, zero_tolerance=1e-12)
+
+
+def runs_at(*lrs):
+    """(records, histories) of one run per lr, its lr in params as the run folder writes it."""
+    records = [{"params": {**SETTINGS, "lr": f"{lr:g}"}} for lr in lrs]
+    return records, [gd_abs32.run(SETTINGS, lr).history for lr in lrs]
 
 
 def one_step(x, lr):
@@ -58,7 +67,7 @@ def test_generic_starts_reach_the_cycle_after_about_two_sqrt_x0_over_lr_steps():
     result = gd_abs32.run(SETTINGS, lr=0.05)
     assert result.metrics["cycle_relative_error"] < 1e-12
     assert result.metrics["cycle_amplitude"] == pytest.approx(0.05**2 / 4, rel=1e-12)
-    summary = gd_abs32.summarise({0.05: result.history}, SETTINGS)
+    summary = gd_abs32.summarise([{"params": {"lr": "0.05"}}], [result.history], SETTINGS)
     for start in summary["by_lr"]["0.05"]["generic"]:
         assert start["tail_alternates_sign"]
         assert start["iterations_to_cycle"] == pytest.approx(
@@ -66,8 +75,7 @@ def test_generic_starts_reach_the_cycle_after_about_two_sqrt_x0_over_lr_steps():
 
 
 def test_summary_counts_every_special_start_and_keys_lrs_by_label():
-    histories = {lr: gd_abs32.run(SETTINGS, lr).history for lr in (0.5, 0.01)}
-    summary = gd_abs32.summarise(histories, SETTINGS)
+    summary = gd_abs32.summarise(*runs_at(0.5, 0.01), SETTINGS)
     assert list(summary["by_lr"]) == ["0.01", "0.5"]
     assert summary["special_points"] == 2 * (1 + 2 * SETTINGS["special_levels"])
     assert summary["special_points_reaching_zero_at_level"] == summary["special_points"]
@@ -91,4 +99,22 @@ def test_out_of_range_settings_are_named(change, lr, name):
 
 def test_an_empty_lr_sweep_is_named():
     with pytest.raises(ValueError, match="lrs"):
-        gd_abs32.summarise({}, SETTINGS)
+        gd_abs32.summarise([], [], SETTINGS)
+
+
+def test_figures_show_the_special_starts_at_the_largest_lr():
+    records, histories = runs_at(0.5, 0.01, 0.1)
+    results = ExperimentResults({}, records, histories)
+    fig = figures.draw_trajectories(results)
+    direct = figures.trajectories(dict(zip((0.5, 0.01, 0.1), histories)), special_lr=0.5)
+    assert fig.axes[1].get_title() == "starts in S (+ side), lr 0.5"
+    for drawn, expected in zip(fig.axes, direct.axes, strict=True):
+        for line, reference in zip(drawn.get_lines(), expected.get_lines(), strict=True):
+            np.testing.assert_array_equal(line.get_xydata(), reference.get_xydata())
+    cobweb = figures.draw_cobweb(results)
+    assert cobweb.axes[0].get_title() == "whole orbits, lr 0.5"
+    generic = next(line for line in cobweb.axes[0].get_lines()
+                   if line.get_label() == "generic x0 = 0.7316")
+    assert generic.get_xdata()[0] == pytest.approx(0.7316 / 0.5**2)
+    for figure in (fig, direct, cobweb):
+        plt.close(figure)

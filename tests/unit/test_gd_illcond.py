@@ -1,10 +1,12 @@
 import hashlib
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from dlrepro.experiments.functions import gd_illcond
 from dlrepro.figures import gd_illcond as figures
+from dlrepro.results import ExperimentResults
 
 HOMEWORK = dict(a1=100.0, a2=1.0, c1=0.4, c2=4.0)
 SETTINGS = dict(
@@ -13,6 +15,11 @@ SETTINGS = dict(
     lr_divisor=100,
     generate=dict(parameters=HOMEWORK, start=[1.0, -3.0], steps=200),
 )
+
+
+def summary_of(result, settings=SETTINGS):
+    """summarise as the run job calls it: on the in-memory record and history."""
+    return gd_illcond.summarise([{"metrics": result.metrics}], [result.history], settings)
 
 
 def write_rows(path, rows, separator=" "):
@@ -113,7 +120,7 @@ def test_too_few_rows_are_refused(tmp_path):
 
 def test_generated_run_and_summary():
     result = gd_illcond.run(SETTINGS)
-    summary = gd_illcond.summarise(result.metrics, SETTINGS)
+    summary = summary_of(result)
     assert result.data["stand_in"] is True and result.status == "ok"
     assert summary["source"] == "generated" and summary["true"] == HOMEWORK
     assert summary["inference_error"] < 1e-8
@@ -146,7 +153,7 @@ def test_run_from_a_file_infers_without_knowing_the_truth(tmp_path):
     path = write_rows(tmp_path / "gradient_descent_sequence.txt", trajectory)
     settings = {**SETTINGS, "trajectory_file": str(path)}
     result = gd_illcond.run(settings)
-    summary = gd_illcond.summarise(result.metrics, settings)
+    summary = summary_of(result, settings)
     assert summary["source"] == "file" and summary["trajectory_file"] == str(path)
     assert summary["true"] is None and summary["inference_error"] is None
     for name, value in HOMEWORK.items():
@@ -168,11 +175,17 @@ def test_bad_settings_are_named(change, setting):
         gd_illcond.run({**SETTINGS, **change})
 
 
-def test_figure_draws_both_trajectories():
+@pytest.mark.parametrize("draw", [
+    lambda history, summary: figures.contours(history, summary),
+    lambda history, summary: figures.draw_contours(
+        ExperimentResults(summary, [{"params": SETTINGS}], [history])),
+])
+def test_figure_draws_both_trajectories(draw):
     result = gd_illcond.run(SETTINGS)
-    fig = figures.contours(result.history, gd_illcond.summarise(result.metrics, SETTINGS))
+    fig = draw(result.history, summary_of(result))
     path_ax, time_ax = fig.axes
     labels = [line.get_label() for line in path_ax.get_lines()]
     assert "lr 0.0095" in labels and any(label.endswith("(lr/100)") for label in labels)
     zigzag = next(line for line in time_ax.get_lines() if line.get_label() == "lr 0.0095")
     np.testing.assert_allclose(zigzag.get_ydata()[:3], [0.6, -0.54, 0.486])
+    plt.close(fig)

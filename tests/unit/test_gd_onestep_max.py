@@ -1,9 +1,13 @@
 import math
 
+import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 import torch
 
 from dlrepro.experiments.functions import gd_onestep_max
+from dlrepro.figures import gd_onestep_max as figures
+from dlrepro.results import ExperimentResults
 
 SETTINGS = dict(starts=[-2.5, 1.5, math.sqrt(3.0), 2.0, 3.0, 10.0], landing_tolerance=1e-12)
 
@@ -48,7 +52,7 @@ def test_starts_inside_the_minima_are_rejected(x0):
 
 
 def test_summary_computes_each_x1_by_the_gd_step():
-    summary = gd_onestep_max.summarise(SETTINGS)
+    summary = gd_onestep_max.one_step_summary(SETTINGS)
     assert [member["x0"] for member in summary["family"]] == SETTINGS["starts"]
     for member in summary["family"]:
         assert member["x1"] == gd_onestep_max.gd_step(member["x0"], member["lr"])
@@ -66,11 +70,29 @@ def test_summary_computes_each_x1_by_the_gd_step():
 ])
 def test_out_of_range_settings_are_named(change, name):
     with pytest.raises(ValueError, match=name):
-        gd_onestep_max.summarise({**SETTINGS, **change})
+        gd_onestep_max.one_step_summary({**SETTINGS, **change})
 
 
-def test_run_records_every_step_of_the_family():
+def test_run_records_every_step_of_the_family_its_summary_shows():
     result = gd_onestep_max.run(SETTINGS)
     assert list(result.history["x0"]) == list(SETTINGS["starts"])
     assert result.metrics["max_abs_x1"] <= SETTINGS["landing_tolerance"]
     assert result.status == "ok"
+    summary = gd_onestep_max.summarise([{"metrics": result.metrics}], [result.history], SETTINGS)
+    assert summary["family"] == result.history.to_dict("records")
+    assert summary["max_abs_x1"] == result.metrics["max_abs_x1"]
+    assert summary["write_up_pair"]["abs_x1"] == result.metrics["write_up_abs_x1"]
+
+
+def test_draw_step_shows_the_summarys_family():
+    result = gd_onestep_max.run(SETTINGS)
+    summary = gd_onestep_max.summarise([{"metrics": result.metrics}], [result.history], SETTINGS)
+    fig = figures.draw_step(ExperimentResults(summary, [{"params": SETTINGS}], [result.history]))
+    left, right = fig.axes
+    # |x0| ≤ 2.6: every start but 3 and 10
+    starts = [line.get_label() for line in left.get_lines() if line.get_label().startswith("x0")]
+    assert starts == [f"x0 = {x0:.4g}, lr = {gd_onestep_max.landing_lr(x0):.4g}"
+                      for x0 in SETTINGS["starts"] if abs(x0) <= 2.6]
+    family = next(line for line in right.get_lines() if line.get_label().startswith("family"))
+    np.testing.assert_array_equal(family.get_xdata(), [abs(x0) for x0 in SETTINGS["starts"]])
+    plt.close(fig)

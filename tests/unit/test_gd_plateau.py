@@ -1,11 +1,13 @@
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
 
 from dlrepro.experiments.functions import gd_plateau
 from dlrepro.figures import gd_plateau as figures
+from dlrepro.results import ExperimentResults
 
 SETTINGS = dict(
     starts=[-3.0, 10.0],
@@ -23,6 +25,16 @@ def all_runs(settings=SETTINGS):
     keys += [(schedule["start"], lr, decayed) for lr in schedule["initial_lrs"]
              for decayed in (False, True)]
     return {key: gd_plateau.run(settings, *key) for key in keys}
+
+
+def as_records(runs):
+    """Records and histories as the workflow reads them: params as gd_plateau_runs writes them."""
+    records = [
+        {"params": {"start": start, "lr": lr, "kind": "decayed" if decayed else "constant"},
+         "metrics": result.metrics}
+        for (start, lr, decayed), result in runs.items()
+    ]
+    return records, [result.history for result in runs.values()]
 
 
 def autograd_derivative(x: float) -> float:
@@ -181,7 +193,7 @@ def test_non_positive_run_lr_is_named():
 
 def test_summary_tables():
     runs = all_runs()
-    summary = gd_plateau.summarise({key: r.metrics for key, r in runs.items()}, SETTINGS)
+    summary = gd_plateau.summarise(*as_records(runs), SETTINGS)
     assert set(summary["final"]) == {"-3", "10"}
     assert set(summary["final"]["10"]) == {"0.01", "0.1", "1"}
     assert summary["final"]["10"]["0.01"]["x"] == runs[(10.0, 0.01, False)].metrics["final_x"]
@@ -193,9 +205,9 @@ def test_summary_tables():
     assert summary["schedule"]["constant"]["0.22"]["distance_to_inflection"] < 0.01
     bounds = summary["lr_bounds"]
     assert bounds["stable_at_minimum"] < bounds["one_step_jump_from_schedule_start"]
-    missing = {key: r.metrics for key, r in runs.items() if key != (10.0, 0.1, False)}
+    missing = {key: r for key, r in runs.items() if key != (10.0, 0.1, False)}
     with pytest.raises(ValueError, match="start 10 at lr 0.1"):
-        gd_plateau.summarise(missing, SETTINGS)
+        gd_plateau.summarise(*as_records(missing), SETTINGS)
 
 
 def test_figure_has_a_panel_per_start_with_the_chosen_runs():
@@ -210,3 +222,18 @@ def test_figure_has_a_panel_per_start_with_the_chosen_runs():
                (line.get_label() for line in right.get_lines()))
     with pytest.raises(ValueError, match="shown_lrs: no constant-lr run at lr 0.5"):
         figures.trajectories(histories, shown_lrs=(0.5,))
+    plt.close(fig)
+
+
+def test_draw_trajectories_keys_each_history_by_its_run():
+    runs = all_runs({**SETTINGS, "iterations": 200})
+    fig = figures.draw_trajectories(ExperimentResults({}, *as_records(runs)))
+    direct = figures.trajectories({key: r.history for key, r in runs.items()})
+    for drawn, expected in zip(fig.axes, direct.axes, strict=True):
+        assert drawn.get_title() == expected.get_title()
+        assert [line.get_label() for line in drawn.get_lines()] == [
+            line.get_label() for line in expected.get_lines()]
+        for line, reference in zip(drawn.get_lines(), expected.get_lines()):
+            np.testing.assert_array_equal(line.get_xydata(), reference.get_xydata())
+    plt.close(fig)
+    plt.close(direct)

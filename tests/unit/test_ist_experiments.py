@@ -41,6 +41,11 @@ def record(metrics, seed, status="ok", runtime=None, **params):
             "metrics": metrics, "data": {"stand_in": True}, "provenance": provenance}
 
 
+def unread_histories(records):
+    """Histories for a summary whose records' metrics hold every number: one empty curve each."""
+    return [pd.DataFrame({"epoch": []}) for _ in records]
+
+
 # --- ist_linear ----------------------------------------------------------------------------------
 
 
@@ -80,7 +85,7 @@ def test_linear_summary_compares_the_l2_variants_seed_by_seed():
         record({"test_acc": 0.37, "val_acc": 0.36, "train_acc": 0.4, "w_norm": 90.0,
                 "w_norm_max": 95.0, "mistakes": 7000}, 0, model="perceptron"),
     ]
-    summary = as_json(ist_linear.summarise(records, LINEAR))
+    summary = as_json(ist_linear.summarise(records, unread_histories(records), LINEAR))
     l2 = summary["l2_effect"]
     assert l2["test_acc_gain"]["mean"] == pytest.approx((0.05 - 0.01) / 2)
     assert l2["test_acc_gain"]["positive"] == 1 and l2["test_acc_gain"]["seeds"] == 2
@@ -95,7 +100,8 @@ def test_linear_summary_compares_the_l2_variants_seed_by_seed():
 
     # the same runs with the l2 seed 1 much worse: the mean gain turns negative
     records[3]["metrics"]["test_acc"] = 0.40
-    gain = ist_linear.summarise(records, LINEAR)["l2_effect"]["test_acc_gain"]
+    gain = ist_linear.summarise(records, unread_histories(records),
+                                LINEAR)["l2_effect"]["test_acc_gain"]
     assert gain["mean"] < 0 and gain["positive"] == 1
 
 
@@ -119,7 +125,7 @@ def test_numpy_mlp_run_and_summary(data):
     records = [as_json(run_record(experiment="ist_mlp_numpy", run=f"seed{seed}",
                                   params=MLP_NUMPY, seed=seed, result=result, provenance={}))
                for seed, result in enumerate(results)]
-    summary = ist_mlp_numpy.summarise(records, MLP_NUMPY)
+    summary = ist_mlp_numpy.summarise(records, [result.history for result in results], MLP_NUMPY)
     tests = [result.metrics["test_acc"] for result in results]
     assert summary["test_acc"]["mean"] == pytest.approx(np.mean(tests))
     assert summary["test_acc"]["std"] == pytest.approx(np.std(tests))
@@ -189,6 +195,14 @@ def torch_records(test_acc, val_acc, runtimes=None):
     return records
 
 
+def torch_histories(records):
+    """Four epochs per run; the momentum-0.9 runs' training loss falls faster from epoch 2."""
+    return [pd.DataFrame({"epoch": [1, 2, 3, 4],
+                          "train_loss": [2.0, 1.5, 1.2, 1.0] if "momentum0.9" in r["params"]
+                          ["variant"] else [2.0, 1.8, 1.6, 1.4],
+                          "val_loss": [2.0, 1.9, 1.8, 1.7]}) for r in records]
+
+
 def test_torch_summary_makes_each_comparison():
     names = variants.comparisons(TORCH)
     test = {name: 0.5 for name in variants.variants(TORCH)}
@@ -201,11 +215,7 @@ def test_torch_summary_makes_each_comparison():
     runtimes = {name: 10.0 for name in test}
     runtimes[names["batch"]["64"]] = 96.0
     records = torch_records(test, val, runtimes)
-    histories = [pd.DataFrame({"epoch": [1, 2, 3, 4],
-                               "train_loss": [2.0, 1.5, 1.2, 1.0] if "momentum0.9" in r["params"]
-                               ["variant"] else [2.0, 1.8, 1.6, 1.4],
-                               "val_loss": [2.0, 1.9, 1.8, 1.7]}) for r in records]
-    summary = as_json(ist_torch.summarise(records, TORCH, histories))
+    summary = as_json(ist_torch.summarise(records, torch_histories(records), TORCH))
 
     assert summary["lr"]["best"] == "0.001"
     assert summary["lr"]["val_acc"]["0.001"]["mean"] == pytest.approx(0.52)  # of 0.53 and 0.51
@@ -235,7 +245,7 @@ def test_torch_summary_skips_a_diverged_lr_when_picking_the_best():
     for entry in records:
         if entry["params"]["variant"] == names["lr"]["0.1"]:
             entry["status"], entry["metrics"]["val_acc"] = "diverged", None
-    summary = as_json(ist_torch.summarise(records, TORCH))
+    summary = as_json(ist_torch.summarise(records, torch_histories(records), TORCH))
     assert summary["lr"]["best"] == "0.001" and summary["diverged_runs"] == 2
     assert summary["lr"]["val_acc"]["0.1"]["mean"] is None
     assert summary["lr"]["val_acc"]["0.1"]["per_seed"] == {"0": None, "1": None}
@@ -286,7 +296,7 @@ def test_quadratic_run_and_summary():
     records = [as_json(run_record(experiment="ist_quadratic", run=f"seed{seed}",
                                   params=QUADRATIC, seed=seed, result=result, provenance={}))
                for seed, result in enumerate(results)]
-    summary = ist_quadratic.summarise(records, QUADRATIC)
+    summary = ist_quadratic.summarise(records, [result.history for result in results], QUADRATIC)
     assert summary["agree_all"] is True and summary["features"] == 10 and summary["run_count"] == 2
     assert summary["network_reached_minimum_runs"] == sum(
         r.metrics["network_reached_minimum"] for r in results)

@@ -16,7 +16,7 @@ from dlrepro.figures import ist_linear as linear_plots
 from dlrepro.figures import ist_mlp_numpy as mlp_plots
 from dlrepro.figures import ist_quadratic as quadratic_plots
 from dlrepro.figures import ist_torch as torch_plots
-from dlrepro.results import to_json_safe
+from dlrepro.results import ExperimentResults, to_json_safe
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +36,17 @@ def by_gid(fig, gid):
 def labelled_lines(ax):
     return {line.get_label(): line for line in ax.get_lines()
             if not line.get_label().startswith("_")}
+
+
+def drawn(fig):
+    """What a figure shows: per panel its title, scales, bands and lines (label, gid, points),
+    and the figure's legend entries and title."""
+    panels = [(ax.get_title(), ax.get_xscale(), ax.get_yscale(), len(ax.collections),
+               [(line.get_label(), line.get_gid(), np.asarray(line.get_xydata()).tolist())
+                for line in ax.get_lines()])
+              for ax in fig.axes]
+    legends = [text.get_text() for legend in fig.legends for text in legend.get_texts()]
+    return panels, legends, fig.get_suptitle()
 
 
 # --- the shared seed curve --------------------------------------------------------------------
@@ -77,7 +88,9 @@ def linear_history(model, seed):
 
 
 def linear_runs(models=ist_linear.VARIANTS, seeds=(0, 1, 2)):
-    histories, records = {}, []
+    """The runs' histories by model, and the results a figure rule reads (runs model by model,
+    seed by seed)."""
+    histories, records, flat = {}, [], []
     for model in models:
         histories[model] = [linear_history(model, seed) for seed in seeds]
         for seed, history in zip(seeds, histories[model]):
@@ -87,12 +100,15 @@ def linear_runs(models=ist_linear.VARIANTS, seeds=(0, 1, 2)):
                            w_norm_max=float(history["w_norm"].max()))
             records.append({"params": {"model": model, "seed": str(seed)}, "seed": seed,
                             "status": "ok", "metrics": metrics})
+            flat.append(history)
     settings = {"epochs": EPOCHS, "lr": 1e-3, "l2": 0.01}
-    return histories, as_read_back(ist_linear.summarise(records, settings))
+    summary = as_read_back(ist_linear.summarise(records, flat, settings))
+    return histories, ExperimentResults(summary, records, flat)
 
 
 def test_linear_accuracy_has_a_panel_per_model_with_both_curves_and_the_write_ups_test():
-    histories, summary = linear_runs()
+    histories, results = linear_runs()
+    summary = results.summary
     fig = linear_plots.accuracy(histories, summary)
     assert [ax.get_title() for ax in fig.axes] == [
         "perceptron", "logistic regression", "logistic regression + ℓ2"]
@@ -111,14 +127,14 @@ def test_linear_accuracy_has_a_panel_per_model_with_both_curves_and_the_write_up
 
 
 def test_linear_accuracy_draws_only_the_models_that_ran():
-    histories, summary = linear_runs(models=("logistic", "logistic_l2"))
-    fig = linear_plots.accuracy(histories, summary)
+    histories, results = linear_runs(models=("logistic", "logistic_l2"))
+    fig = linear_plots.accuracy(histories, results.summary)
     assert len(fig.axes) == 2 and by_gid(fig, "write_up_test_acc_perceptron") == []
 
 
 def test_linear_norm_draws_both_logistic_models_and_the_write_ups_levels():
-    histories, summary = linear_runs()
-    fig = linear_plots.norm(histories, summary)
+    histories, results = linear_runs()
+    fig = linear_plots.norm(histories, results.summary)
     left, right = fig.axes
     lines = labelled_lines(left)
     assert set(lines) == {"without ℓ2", "with ℓ2", "write-up: about 25 without ℓ2",
@@ -131,6 +147,13 @@ def test_linear_norm_draws_both_logistic_models_and_the_write_ups_levels():
     assert len(right.collections) == 4
 
 
+@pytest.mark.parametrize("name", ["accuracy", "norm"])
+def test_linear_draw_groups_the_runs_by_model(name):
+    histories, results = linear_runs()
+    fig = getattr(linear_plots, f"draw_{name}")(results)
+    assert drawn(fig) == drawn(getattr(linear_plots, name)(histories, results.summary))
+
+
 # --- ist_mlp_numpy -------------------------------------------------------------------------------
 
 def mlp_history(seed, epochs=5):
@@ -140,7 +163,8 @@ def mlp_history(seed, epochs=5):
                          "val_loss": 2.25 - 0.08 * epoch})
 
 
-def mlp_summary(histories):
+def mlp_results(histories):
+    """The results a figure rule reads: one run per history, seed by seed."""
     records = []
     for seed, history in enumerate(histories):
         last = history.iloc[-1]
@@ -151,12 +175,13 @@ def mlp_summary(histories):
             "first_train_loss": float(history["train_loss"].iloc[0]),
             "best_val_acc": float(history["val_acc"].max()), "best_val_epoch": len(history)}})
     settings = {"hidden": 16, "lr": 1e-3, "epochs": 5, "init_mean": 0.1, "init_std": 0.1}
-    return as_read_back(ist_mlp_numpy.summarise(records, settings))
+    summary = as_read_back(ist_mlp_numpy.summarise(records, histories, settings))
+    return ExperimentResults(summary, records, histories)
 
 
 def test_mlp_curves_draw_accuracy_and_loss_panels():
     histories = [mlp_history(seed) for seed in range(3)]
-    fig = mlp_plots.curves(histories, mlp_summary(histories))
+    fig = mlp_plots.curves(histories, mlp_results(histories).summary)
     left, right = fig.axes
     assert set(labelled_lines(left)) == {"training", "validation", "test, last epoch",
                                          "write-up's test accuracy"}
@@ -166,6 +191,15 @@ def test_mlp_curves_draw_accuracy_and_loss_panels():
     assert len(losses) == 2 and len(right.collections) == 2
     np.testing.assert_allclose(losses["training (examples as trained on)"].get_ydata(),
                                histories[1]["train_loss"])
+
+
+def test_mlp_draw_curves_draws_every_run():
+    histories = [mlp_history(seed) for seed in range(3)]
+    results = mlp_results(histories)
+    fig = mlp_plots.draw_curves(results)
+    assert drawn(fig) == drawn(mlp_plots.curves(histories, results.summary))
+    (test,) = by_gid(fig, "test_acc")
+    assert list(test.get_xdata()) == [5]
 
 
 # --- ist_torch ---------------------------------------------------------------------------------
@@ -187,6 +221,8 @@ def torch_history(index, seed, epochs=4, spread=1.0):
 
 
 def torch_runs(spread=1.0):
+    """The runs' histories by variant, and the results a figure rule reads (runs by variant,
+    then seed)."""
     histories, records = {}, []
     for index, name in enumerate(variants(TORCH_SETTINGS)):
         histories[name] = [torch_history(index, seed, spread=spread) for seed in (0, 1)]
@@ -204,14 +240,14 @@ def torch_runs(spread=1.0):
     flat = [history for name in sorted({r["params"]["variant"] for r in records})
             for history in histories[name]]
     ordered = sorted(records, key=lambda r: (r["params"]["variant"], r["seed"]))
-    summary = ist_torch.summarise(ordered, TORCH_SETTINGS, flat)
-    return histories, as_read_back(summary)
+    summary = as_read_back(ist_torch.summarise(ordered, flat, TORCH_SETTINGS))
+    return histories, ExperimentResults(summary, ordered, flat)
 
 
 @pytest.mark.parametrize("name", ["lr", "batch", "dropout", "momentum"])
 def test_torch_comparison_draws_each_variant_in_three_panels(name):
-    histories, summary = torch_runs()
-    fig = torch_plots.comparison(histories, summary, name)
+    histories, results = torch_runs()
+    fig = torch_plots.comparison(histories, results.summary, name)
     points = comparisons(TORCH_SETTINGS)[name]
     assert [ax.get_title() for ax in fig.axes] == [
         "training loss", "validation loss", "validation accuracy"]
@@ -229,10 +265,11 @@ def test_torch_comparison_draws_each_variant_in_three_panels(name):
 
 
 def test_torch_loss_panels_go_to_log_scale_only_over_a_wide_range():
-    histories, summary = torch_runs(spread=1.0)
-    assert fig_scales(torch_plots.comparison(histories, summary, "lr")) == ["linear"] * 3
-    histories, summary = torch_runs(spread=0.05)  # the variants' losses differ 400-fold
-    assert fig_scales(torch_plots.comparison(histories, summary, "lr"))[:2] == ["log", "log"]
+    histories, results = torch_runs(spread=1.0)
+    assert fig_scales(torch_plots.comparison(histories, results.summary, "lr")) == ["linear"] * 3
+    histories, results = torch_runs(spread=0.05)  # the variants' losses differ 400-fold
+    assert fig_scales(torch_plots.comparison(histories, results.summary, "lr"))[:2] == [
+        "log", "log"]
 
 
 def fig_scales(fig):
@@ -240,12 +277,20 @@ def fig_scales(fig):
 
 
 def test_torch_comparison_survives_a_variant_with_every_run_diverged():
-    histories, summary = torch_runs()
+    histories, results = torch_runs()
     name = comparisons(TORCH_SETTINGS)["lr"]["0.1"]
     histories[name] = [h.assign(train_loss=math.inf, val_loss=math.nan, val_acc=math.nan)
                        .iloc[:1] for h in histories[name]]
-    fig = torch_plots.comparison(histories, summary, "lr")
+    fig = torch_plots.comparison(histories, results.summary, "lr")
     assert len(labelled_lines(fig.axes[0])) == 2  # nothing finite to draw for lr 0.1
+
+
+@pytest.mark.parametrize("name", ["lr", "batch", "dropout", "momentum"])
+def test_torch_draw_groups_the_runs_by_variant_for_each_comparison(name):
+    histories, results = torch_runs(spread=0.9)  # each variant's curves its own
+    fig = getattr(torch_plots, f"draw_{name}")(results)
+    assert fig.get_suptitle() == torch_plots.TITLES[name]
+    assert drawn(fig) == drawn(torch_plots.comparison(histories, results.summary, name))
 
 
 # --- ist_quadratic ------------------------------------------------------------------------------
@@ -277,3 +322,15 @@ def test_quadratic_fit_draws_each_seed_against_its_closed_form():
         assert len(network.get_xdata()) == 31
     assert set(by_gid(fig, "noise")[0].get_ydata()) == {0.01}
     assert len(left.get_lines()) == 2 * 3 + 1  # per seed: GD, network, closed form; the noise
+
+
+def test_quadratic_draw_fit_pairs_each_run_with_its_seeds_closed_form():
+    closed = {0: 0.0095, 1: 0.011}
+    histories = {seed: quadratic_history(value, seed) for seed, value in closed.items()}
+    seeds = (1, 0)  # the runs in another order than the seeds
+    records = [{"params": {"seed": str(seed)}, "seed": seed, "status": "ok",
+                "metrics": {"closed_form_mse": closed[seed]}} for seed in seeds]
+    summary = {"noise_variance": 0.01}
+    results = ExperimentResults(summary, records, [histories[seed] for seed in seeds])
+    fig = quadratic_plots.draw_fit(results)
+    assert drawn(fig) == drawn(quadratic_plots.fit(histories, closed, summary))

@@ -1,9 +1,12 @@
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from dlrepro.experiments.functions import opt_f1f2
+from dlrepro.figures import opt_f1f2 as figures
+from dlrepro.results import ExperimentResults
 
 SETTINGS = dict(lr=1e-3, iterations=50, momentum=0.9, betas=[0.9, 0.999], phase_split=10,
                 target_objective=1e-3)
@@ -62,14 +65,38 @@ def test_log_rate_of_a_geometric_curve():
     assert opt_f1f2.log_rate(curve, 0, 200) == pytest.approx(2.0)
 
 
+def all_runs(settings=SETTINGS):
+    """(records, histories) of the eight runs, f2 first: summarise must match by params."""
+    keys = [(f, o) for f in ("f2", "f1") for o in opt_f1f2.OPTIMIZERS]
+    records = [{"params": {**settings, "function": f, "optimizer": o}} for f, o in keys]
+    return records, [opt_f1f2.minimise(f, o, settings) for f, o in keys]
+
+
 def test_summary_shape():
-    histories = {(f, o): opt_f1f2.minimise(f, o, SETTINGS)
-                 for f in opt_f1f2.PROBLEMS for o in opt_f1f2.OPTIMIZERS}
-    summary = opt_f1f2.summarise(histories, SETTINGS)
+    records, histories = all_runs()
+    summary = opt_f1f2.summarise(records, histories, SETTINGS)
     assert summary["iterations"] == 50
     assert set(summary["final_objective"]) == {"f1", "f2"}
     assert set(summary["final_objective"]["f1"]) == set(opt_f1f2.OPTIMIZERS)
-    assert summary["final_objective"]["f1"]["gd"] == histories[("f1", "gd")]["objective"].iloc[-1]
+    assert records[4]["params"]["function"] == "f1" and records[4]["params"]["optimizer"] == "gd"
+    assert summary["final_objective"]["f1"]["gd"] == histories[4]["objective"].iloc[-1]
+    assert summary["f1_f2_max_relative_gap"]["gd"] < 1e-12
+    assert summary["f1_f2_max_relative_gap"]["adam"] > 1e-3
+
+
+def test_figures_draw_every_run_by_its_params():
+    records, histories = all_runs()
+    results = ExperimentResults({}, records, histories)
+    curves = figures.draw_objective(results)
+    left, right = curves.axes
+    assert len(left.get_lines()) == 8 and len(right.get_lines()) == 4
+    adam_f2 = next(line for line in right.get_lines() if line.get_label() == "Adam, f2")
+    np.testing.assert_array_equal(adam_f2.get_ydata(), histories[3]["objective"].clip(lower=1e-30))
+    paths = figures.draw_trajectories(results)
+    f2_gd = next(line for line in paths.axes[1].get_lines() if line.get_label() == "GD")
+    np.testing.assert_array_equal(f2_gd.get_xdata(), histories[0]["x"])
+    plt.close(curves)
+    plt.close(paths)
 
 
 def test_unknown_optimizer_is_named():

@@ -22,7 +22,8 @@ def test_counts_match_the_closed_form(hidden, output_size):
 
 
 def test_the_write_ups_numbers_are_weight_counts_with_one_output():
-    summary = param_count.summarise(param_count.run(SETTINGS).metrics, SETTINGS)
+    record = {"metrics": param_count.run(SETTINGS).metrics}
+    summary = param_count.summarise([record], [None], SETTINGS)
     first, second = summary["architectures"]["100-20"], summary["architectures"]["20-100"]
     assert (first["weights_only"], first["with_biases"], first["biases"]) == (12020, 12141, 121)
     assert (second["weights_only"], second["with_biases"], second["biases"]) == (4100, 4221, 121)

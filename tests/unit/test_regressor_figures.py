@@ -13,6 +13,7 @@ from dlrepro.figures import age_linear_sgd as linear_plots
 from dlrepro.figures import age_mlp as mlp_plots
 from dlrepro.figures.style import save_figure
 from dlrepro.experiments.regressors import age_linear_sgd, age_mlp
+from dlrepro.results import ExperimentResults
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,13 @@ def by_gid(fig, gid):
 def gid_prefix(fig, prefix):
     return [artist for artist in fig.findobj()
             if isinstance(artist.get_gid(), str) and artist.get_gid().startswith(prefix)]
+
+
+def drawn(fig):
+    """Per panel: its title, y tick labels and lines (label, gid, x, y)."""
+    return [(ax.get_title(), [tick.get_text() for tick in ax.get_yticklabels()],
+             [(line.get_label(), line.get_gid(), list(line.get_xdata()), list(line.get_ydata()))
+              for line in ax.get_lines()]) for ax in fig.axes]
 
 
 # --- age_mlp ---------------------------------------------------------------------------------
@@ -98,6 +106,17 @@ def test_mlp_curves_survive_a_diverged_run():
                 if line.get_label() == "validation MSE, median")
     assert np.isfinite(line.get_ydata()).all()
     assert len(line.get_xdata()) == 30
+
+
+def test_mlp_draw_curves_draws_every_run_in_run_order():
+    histories = [mlp_history(30, 100, seed) for seed in range(3)]
+    records = [{"run": f"seed{seed}", "seed": seed, "params": {"seed": str(seed)}}
+               for seed in range(3)]
+    fig = mlp_plots.draw_curves(ExperimentResults(mlp_summary(), records, histories))
+    assert drawn(fig) == drawn(mlp_plots.curves(histories, mlp_summary()))
+    median = next(line for line in fig.axes[0].get_lines()
+                  if line.get_label() == "training MSE, median")
+    np.testing.assert_allclose(median.get_ydata(), histories[1]["train_mse"])
 
 
 # --- age_linear_sgd ----------------------------------------------------------------------------
@@ -237,6 +256,41 @@ def test_curves_leave_out_a_diverged_grid_cell_and_say_so():
     assert by_gid(fig, "curve:0.001:64")
     (note,) = by_gid(fig, "note")
     assert "lr 0.001, batch 128" in note.get_text()
+
+
+def linear_results(summary, grid_diverged=()):
+    """The runs as the summary rule reads them: one record per (lr, batch size, seed), with the
+    lr and batch size as the run folder's wildcards spell them, and its history."""
+    records, histories = [], []
+    for (lr, batch), runs in linear_histories(grid_diverged).items():
+        for seed, history in enumerate(runs):
+            records.append({"run": f"lr{lr:g}-batch{batch}-seed{seed}", "seed": seed,
+                            "params": {"lr": f"{lr:g}", "batch_size": str(batch),
+                                       "seed": str(seed)}})
+            histories.append(history)
+    return ExperimentResults(summary, records, histories)
+
+
+def test_linear_draw_grid_draws_the_summary_grid():
+    summary = linear_summary(selected=(1e-3, 32, 4))
+    fig = linear_plots.draw_grid(linear_results(summary))
+    assert drawn(fig) == drawn(linear_plots.grid(summary))
+    (outline,) = by_gid(fig, "selected")
+    assert cell_centre(outline) == (BATCHES.index(32), [*LRS, *DIVERGING].index(1e-3))
+
+
+def test_linear_draw_curves_groups_the_runs_by_lr_and_batch_size():
+    grid_diverged = {(1e-3, 128)}
+    summary = linear_summary(grid_diverged=grid_diverged)
+    fig = linear_plots.draw_curves(linear_results(summary, grid_diverged))
+    histories = linear_histories(grid_diverged)
+    assert drawn(fig) == drawn(linear_plots.curves(histories, summary))
+    assert len(gid_prefix(fig, "curve:")) == len(LRS) * len(BATCHES) - 1
+    (curve,) = by_gid(fig, "curve:0.0001:64")
+    expected = np.mean([run["val_mse"] for run in histories[(1e-4, 64)]], axis=0)
+    np.testing.assert_allclose(curve.get_ydata(), expected)
+    (note,) = by_gid(fig, "note")
+    assert "lr 0.001, batch 128" in note.get_text() and "0.1 (6 of 6 runs" in note.get_text()
 
 
 def test_figures_save_as_svg(tmp_path):

@@ -8,7 +8,8 @@ from torch.nn import functional as F
 
 from dlrepro.data.base import DataSet
 from dlrepro.experiments import runs
-from dlrepro.experiments.regressors import age_linear_sgd, age_mlp, training
+from dlrepro.experiments import training
+from dlrepro.experiments.regressors import age_linear_sgd, age_mlp, preparation
 from dlrepro.results import STATUS_DIVERGED, STATUS_OK, run_record, to_json_safe
 
 LINEAR = dict(checkpoints=[50, 100, 150], val_fraction=0.2, inputs="scaled",
@@ -42,9 +43,9 @@ def data():
 # --- split and preprocessing ------------------------------------------------------------------
 
 def test_split_is_deterministic_by_seed_and_disjoint():
-    train, val = training.split_indices(200, 0.2, seed=3)
-    again_train, again_val = training.split_indices(200, 0.2, seed=3)
-    other_train, other_val = training.split_indices(200, 0.2, seed=4)
+    train, val = preparation.split_indices(200, 0.2, seed=3)
+    again_train, again_val = preparation.split_indices(200, 0.2, seed=3)
+    other_train, other_val = preparation.split_indices(200, 0.2, seed=4)
     assert np.array_equal(train, again_train) and np.array_equal(val, again_val)
     assert len(val) == 40 and len(train) == 160
     assert not set(train) & set(val)
@@ -55,19 +56,19 @@ def test_split_is_deterministic_by_seed_and_disjoint():
 def test_split_train_val_keeps_rows_and_targets_together():
     X = np.arange(50, dtype=np.float32)[:, None].repeat(3, axis=1)
     y = np.arange(50, dtype=np.float64)
-    X_tr, y_tr, X_val, y_val = training.split_train_val(X, y, 0.1, seed=0)
+    X_tr, y_tr, X_val, y_val = preparation.split_train_val(X, y, 0.1, seed=0)
     assert len(X_val) == 5
     assert np.array_equal(X_tr[:, 0], y_tr) and np.array_equal(X_val[:, 0], y_val)
 
 
 def test_a_split_with_an_empty_side_is_refused():
     with pytest.raises(ValueError, match="val_fraction"):
-        training.split_indices(10, 0.01, seed=0)
+        preparation.split_indices(10, 0.01, seed=0)
 
 
 def test_standardised_targets_convert_back_to_years(data):
-    raw = training.prepare(data, {**LINEAR, "targets": "raw"}, seed=0, device="cpu")
-    std = training.prepare(data, LINEAR, seed=0, device="cpu")
+    raw = preparation.prepare(data, {**LINEAR, "targets": "raw"}, seed=0, device="cpu")
+    std = preparation.prepare(data, LINEAR, seed=0, device="cpu")
     assert float(std.y_train.mean()) == pytest.approx(0.0, abs=1e-5)
     assert float(std.y_train.std(unbiased=False)) == pytest.approx(1.0, abs=1e-5)
     # the error of predicting the training mean on validation, in both modes and both units
@@ -119,7 +120,7 @@ def test_linear_sgd_approaches_least_squares():
     """Few features, noisy ages: SGD ends next to the closed-form least-squares solution."""
     data = faces(n_train=500, n_test=100, n_features=5, noise=1.0, seed=11)
     settings = {**LINEAR, "targets": "raw", "checkpoints": [400]}
-    prepared = training.prepare(data, settings, seed=0, device="cpu")
+    prepared = preparation.prepare(data, settings, seed=0, device="cpu")
     runs.seed_init(0)
     model = age_linear_sgd.build_model(5)
     trace = age_linear_sgd.train(model, prepared, lr=0.2, batch_size=50, checkpoints=[400],
@@ -151,16 +152,18 @@ def test_a_huge_learning_rate_is_recorded_as_diverged_without_raising(data):
 
 def test_linear_summary_selects_on_validation_among_cells_that_did_not_diverge(data):
     settings = {**LINEAR, "checkpoints": [2, 4], "lrs": [1e-4, 1e-3], "divergence_lrs": [1e3]}
-    records = []
+    records, histories = [], []
     for lr in (1e-4, 1e-3, 1e3):
         for batch_size in (32, 64):
             for seed in (0, 1):
                 result = age_linear_sgd.run(settings, data, lr, batch_size, seed)
+                histories.append(result.history)
                 records.append(run_record(
                     experiment="age_linear_sgd", run=f"lr{lr:g}-b{batch_size}-seed{seed}",
                     params={**settings, "lr": f"{lr:g}", "batch_size": str(batch_size)},
                     seed=seed, result=result, provenance={}))
-    summary = age_linear_sgd.summarise(json.loads(json.dumps(to_json_safe(records))), settings)
+    summary = age_linear_sgd.summarise(json.loads(json.dumps(to_json_safe(records))), histories,
+                                       settings)
     json.dumps(to_json_safe(summary), allow_nan=False)
 
     # the grid selected from, with each cell's validation MSE per seed; lr 1000 is outside it
@@ -185,17 +188,22 @@ def test_linear_summary_selects_on_validation_among_cells_that_did_not_diverge(d
 
 def test_mlp_train_epoch_lowers_the_loss():
     data = faces(n_train=64, n_test=16, n_features=20, noise=0.1, seed=2)
-    prepared = training.prepare(data, {**MLP, "targets": "standardised"}, seed=0, device="cpu")
+    prepared = preparation.prepare(data, {**MLP, "targets": "standardised"}, seed=0, device="cpu")
     runs.seed_init(0)
     model = age_mlp.build_model(20, hidden=16)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
     generator = runs.batch_generator(0)
-    before = training.evaluate(model, prepared.X_train, prepared.y_train)
+
+    def train_mse():
+        return training.evaluate(model, prepared.X_train, prepared.y_train,
+                                 training.summed_squared_error).loss
+
+    before = train_mse()
     for _ in range(40):
-        costs = training.train_epoch(model, optimizer, prepared.X_train, prepared.y_train, 8,
-                                     generator, F.mse_loss)
-    assert len(costs) == math.ceil(len(prepared.X_train) / 8)
-    assert training.evaluate(model, prepared.X_train, prepared.y_train) < 0.5 * before
+        stats = training.train_epoch(model, optimizer, prepared.X_train, prepared.y_train, 8,
+                                     generator, age_mlp.mse_loss)
+    assert len(stats.batch_losses) == math.ceil(len(prepared.X_train) / 8)
+    assert train_mse() < 0.5 * before
 
 
 def test_mlp_run_records_every_epoch_and_the_final_errors(data):
@@ -225,7 +233,7 @@ def test_mlp_summary_over_seeds_with_curves_and_the_best_reachable_error():
         histories.append(result.history)
         records.append(run_record(experiment="age_mlp", run=f"seed{seed}", params=MLP, seed=seed,
                                   result=result, provenance={}))
-    summary = age_mlp.summarise(records, MLP, histories)
+    summary = age_mlp.summarise(records, histories, MLP)
     json.dumps(to_json_safe(summary), allow_nan=False)
     tests = [record["metrics"]["test_mse"] for record in records]
     assert summary["raw"]["test_mse"]["mean"] == pytest.approx(np.mean(tests))

@@ -10,12 +10,14 @@ from dlrepro.results import (
     STATUS_DIVERGED,
     STATUS_OK,
     RECORD_KEYS,
+    ExperimentResults,
     RunResult,
     atomic_write_text,
     read_json,
     run_record,
     save_run,
     to_json_safe,
+    value_label,
     write_json,
 )
 
@@ -81,3 +83,31 @@ def test_save_run_writes_the_contract(tmp_path):
     assert saved["status"] == "ok" and saved["seed"] == 3
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "r1" / "history.csv"), history,
                                   check_dtype=False)
+
+
+def test_value_label_is_the_shortest_form_of_the_number():
+    assert [value_label(v) for v in (0.01, "0.5", 1e-5, 1, 1.0, 0.0001, 200)] == [
+        "0.01", "0.5", "1e-05", "1", "1", "0.0001", "200"]
+
+
+def test_experiment_results_read_runs_in_order_and_group_their_histories(tmp_path):
+    summary = tmp_path / "summary.json"
+    write_json(summary, {"data": {"stand_in": True}})
+    metrics, histories = [], []
+    for index, (lr, seed) in enumerate([(0.1, 0), (0.1, 1), (0.5, 0)]):
+        folder = tmp_path / f"run{index}"
+        result = RunResult(metrics={}, history=pd.DataFrame({"epoch": [1], "loss": [index]}))
+        record = run_record(experiment="toy", run=folder.name, params={"lr": lr, "seed": seed},
+                            seed=seed, result=result, provenance={})
+        save_run(record, folder / "metrics.json", result.history, folder / "history.csv")
+        metrics.append(str(folder / "metrics.json"))
+        histories.append(str(folder / "history.csv"))
+    results = ExperimentResults.read(summary, metrics, histories)
+    assert results.stand_in is True
+    assert [record["run"] for record in results.records] == ["run0", "run1", "run2"]
+    grouped = results.grouped(lambda params: params["lr"])
+    assert [[h["loss"][0] for h in group] for group in grouped.values()] == [[0, 1], [2]]
+    by_run = results.histories_by(lambda params: (params["lr"], params["seed"]))
+    assert by_run[(0.5, 0)]["loss"][0] == 2
+    with pytest.raises(ValueError, match="2 histories"):
+        ExperimentResults.read(summary, metrics, histories[:2])

@@ -1,7 +1,10 @@
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from dlrepro.experiments.functions import sgd_mean
+from dlrepro.figures import sgd_mean as figures
+from dlrepro.results import ExperimentResults
 
 SETTINGS = dict(n=100, iterations=400, y0=0.0, early_iteration=20, terminal_window=100)
 
@@ -47,20 +50,47 @@ def test_mean_iterate_and_stationary_error_match_theory():
     assert stationary == pytest.approx(sgd_mean.stationary_squared_error(points, lr), rel=0.1)
 
 
+def record(lr: str, seed: int) -> dict:
+    """A run as metrics.json holds it: params carry the lr as the run folder writes it."""
+    return {"params": {**SETTINGS, "lr": lr, "seed": str(seed)}, "seed": seed,
+            "metrics": sgd_mean.run(SETTINGS, float(lr), seed).metrics}
+
+
 def test_run_is_reproducible_and_summary_compares_the_lr_extremes():
     first = sgd_mean.run(SETTINGS, 0.1, seed=3)
     again = sgd_mean.run(SETTINGS, 0.1, seed=3)
     assert first.metrics == again.metrics
     assert first.history.equals(again.history)
-    slow = [{"seed": seed, "metrics": sgd_mean.run(SETTINGS, 0.01, seed).metrics}
-            for seed in range(3)]
-    fast = [{"seed": seed, "metrics": sgd_mean.run(SETTINGS, 0.1, seed).metrics}
-            for seed in range(3)]
-    summary = sgd_mean.summarise({0.1: fast, 0.01: slow}, SETTINGS)
+    slow = [record("0.01", seed) for seed in range(3)]
+    fast = [record("0.1", seed) for seed in range(3)]
+    # interleaved, as the rule's inputs need not be: runs are grouped by their params' lr
+    records = [run for pair in zip(fast, slow) for run in pair]
+    summary = sgd_mean.summarise(records, [None] * len(records), SETTINGS)
     assert summary["smallest_lr"]["lr"] == 0.01 and summary["largest_lr"]["lr"] == 0.1
+    assert summary["largest_lr"]["seeds"] == summary["smallest_lr"]["seeds"] == 3
     fast_early = summary["largest_lr"]["early_squared_error"]
     assert fast_early["mean"] < summary["smallest_lr"]["early_squared_error"]["mean"]
     # the per-seed values the claims are judged from, one per seed
     assert fast_early["per_seed"] == {
         str(run["seed"]): run["metrics"]["early_squared_error"] for run in fast}
     assert set(summary["by_lr"]) == {"0.01", "0.1"}
+    assert summary["by_lr"]["0.01"] == summary["smallest_lr"]
+
+
+def test_draw_error_bands_each_lr_over_its_seeds_at_its_mean_theory():
+    runs = [(lr, seed) for lr in ("0.01", "0.1") for seed in range(3)]
+    results = [sgd_mean.run(SETTINGS, float(lr), seed) for lr, seed in runs]
+    records = [{"params": {"lr": lr}, "metrics": result.metrics}
+               for (lr, _), result in zip(runs, results)]
+    histories = [result.history for result in results]
+    fig = figures.draw_error(ExperimentResults({}, records, histories))
+    (ax,) = fig.axes
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels[0] == "lr 0.01: median and range over 3 seeds"
+    theory = np.mean([result.metrics["stationary_squared_error_theory"] for result in results[3:]])
+    level = ax.get_lines()[3]
+    assert level.get_label() == "lr 0.1: stationary level lr·σ²/(1−lr)"
+    assert level.get_ydata()[0] == pytest.approx(theory, rel=1e-15)
+    median = np.median([history["squared_error"] for history in histories[3:]], axis=0)
+    np.testing.assert_array_equal(ax.get_lines()[2].get_ydata(), median)
+    plt.close(fig)

@@ -1,6 +1,7 @@
 # Derivatives and parameter counts with autograd and torch.nn (CS5242 HW3 Q2-Q4): single runs.
 
 
+# The three activations and their derivatives, by hand and by autograd.
 rule activations_run:
     output:
         metrics="results/activations/main/metrics.json",
@@ -12,29 +13,13 @@ rule activations_run:
         "logs/activations/main.log",
     conda:
         ENVIRONMENT
+    resources:
+        gpu=run_gpus("activations"),
     script:
         "../scripts/activations_run.py"
 
 
-rule activations_figure_derivatives:
-    input:
-        history=rules.activations_run.output.history,
-        caption="workflow/report/activations_derivatives.rst",
-    output:
-        svg=report(
-            "results/figures/activations_derivatives.svg",
-            caption="../report/activations_derivatives.rst",
-            category="activations",
-        ),
-        meta="results/figures/activations_derivatives.json",
-    log:
-        "logs/figures/activations_derivatives.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/activations_figures.py"
-
-
+# A derivative through the computational graph, by hand and by autograd.
 rule compgraph_run:
     output:
         metrics="results/compgraph/main/metrics.json",
@@ -45,10 +30,13 @@ rule compgraph_run:
         "logs/compgraph/main.log",
     conda:
         ENVIRONMENT
+    resources:
+        gpu=run_gpus("compgraph"),
     script:
         "../scripts/compgraph_run.py"
 
 
+# The parameters of the two classifiers, by formula and by torch.nn.
 rule param_count_run:
     output:
         metrics="results/param_count/main/metrics.json",
@@ -59,5 +47,7 @@ rule param_count_run:
         "logs/param_count/main.log",
     conda:
         ENVIRONMENT
+    resources:
+        gpu=run_gpus("param_count"),
     script:
         "../scripts/param_count_run.py"

@@ -2,6 +2,7 @@
 # GPU when one is present. Every run reads the prepared data set once (rule prepare_data).
 
 
+# One network, plain or with BatchNorm, at one lr and seed.
 rule batchnorm_run:
     input:
         **prepared("mnist"),
@@ -20,18 +21,19 @@ rule batchnorm_run:
         seed=r"\d+",
     threads: 1
     resources:
-        gpu=TRAINING_GPUS,
+        gpu=run_gpus("batchnorm"),
     script:
         "../scripts/batchnorm_run.py"
 
 
 BATCHNORM_RUNS = dict(
     model=["plain", "batchnorm"],
-    lr=[lr_label(lr) for lr in config["batchnorm"]["lrs"]],
+    lr=[value_label(lr) for lr in config["batchnorm"]["lrs"]],
     seed=config["batchnorm"]["seeds"],
 )
 
 
+# Curves and final numbers per network and lr over seeds, and the measures of the claims.
 rule batchnorm_summary:
     input:
         metrics=expand(rules.batchnorm_run.output.metrics, **BATCHNORM_RUNS),
@@ -42,31 +44,14 @@ rule batchnorm_summary:
         settings=experiment_settings("batchnorm"),
     log:
         "logs/batchnorm/summary.log",
+    localrule: True
     conda:
         ENVIRONMENT
     script:
-        "../scripts/batchnorm_summary.py"
+        "../scripts/summary.py"
 
 
-rule batchnorm_figure_curves:
-    input:
-        summary=rules.batchnorm_summary.output.summary,
-        caption="workflow/report/batchnorm_curves.rst",
-    output:
-        svg=report(
-            "results/figures/batchnorm_curves.svg",
-            caption="../report/batchnorm_curves.rst",
-            category="batchnorm",
-        ),
-        meta="results/figures/batchnorm_curves.json",
-    log:
-        "logs/figures/batchnorm_curves.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/batchnorm_figures.py"
-
-
+# batchnorm's plain network under a step schedule or a constant rate, at one lr and seed.
 rule lr_schedule_run:
     input:
         **prepared("mnist"),
@@ -86,7 +71,7 @@ rule lr_schedule_run:
         seed=r"\d+",
     threads: 1
     resources:
-        gpu=TRAINING_GPUS,
+        gpu=run_gpus("lr_schedule"),
     script:
         "../scripts/lr_schedule_run.py"
 
@@ -94,63 +79,32 @@ rule lr_schedule_run:
 # batchnorm's plain runs at its smallest and largest lr: the divergence half of lr_schedule.
 DIVERGENCE_RUNS = dict(
     model="plain",
-    lr=[lr_label(min(config["batchnorm"]["lrs"])), lr_label(max(config["batchnorm"]["lrs"]))],
+    lr=[
+        value_label(min(config["batchnorm"]["lrs"])),
+        value_label(max(config["batchnorm"]["lrs"])),
+    ],
     seed=config["batchnorm"]["seeds"],
 )
 
 
+# The divergence half (batchnorm's plain runs) and the schedule half.
 rule lr_schedule_summary:
     input:
-        metrics=lr_schedule_runs(rules.lr_schedule_run.output.metrics),
-        histories=lr_schedule_runs(rules.lr_schedule_run.output.history),
-        divergence_metrics=expand(rules.batchnorm_run.output.metrics, **DIVERGENCE_RUNS),
-        divergence_histories=expand(rules.batchnorm_run.output.history, **DIVERGENCE_RUNS),
+        metrics=lr_schedule_runs(rules.lr_schedule_run.output.metrics)
+        + expand(rules.batchnorm_run.output.metrics, **DIVERGENCE_RUNS),
+        histories=lr_schedule_runs(rules.lr_schedule_run.output.history)
+        + expand(rules.batchnorm_run.output.history, **DIVERGENCE_RUNS),
     output:
         summary="results/lr_schedule/summary.json",
     params:
-        settings=experiment_settings("lr_schedule"),
-        divergence_lrs=lookup(dpath="batchnorm/lrs", within=config),
+        settings={
+            **experiment_settings("lr_schedule"),
+            "divergence_lrs": config["batchnorm"]["lrs"],
+        },
     log:
         "logs/lr_schedule/summary.log",
+    localrule: True
     conda:
         ENVIRONMENT
     script:
-        "../scripts/lr_schedule_summary.py"
-
-
-rule lr_schedule_figure_divergence:
-    input:
-        summary=rules.lr_schedule_summary.output.summary,
-        caption="workflow/report/lr_schedule_divergence.rst",
-    output:
-        svg=report(
-            "results/figures/lr_schedule_divergence.svg",
-            caption="../report/lr_schedule_divergence.rst",
-            category="lr_schedule",
-        ),
-        meta="results/figures/lr_schedule_divergence.json",
-    params:
-        plot="divergence",
-    log:
-        "logs/figures/lr_schedule_divergence.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/lr_schedule_figures.py"
-
-
-use rule lr_schedule_figure_divergence as lr_schedule_figure_schedules with:
-    input:
-        summary=rules.lr_schedule_summary.output.summary,
-        caption="workflow/report/lr_schedule_schedules.rst",
-    output:
-        svg=report(
-            "results/figures/lr_schedule_schedules.svg",
-            caption="../report/lr_schedule_schedules.rst",
-            category="lr_schedule",
-        ),
-        meta="results/figures/lr_schedule_schedules.json",
-    params:
-        plot="schedules",
-    log:
-        "logs/figures/lr_schedule_schedules.log",
+        "../scripts/summary.py"

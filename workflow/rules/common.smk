@@ -1,21 +1,22 @@
 # Shared helpers: what every area's rules need to know about config and the results layout.
+from pathlib import Path
+
 import yaml
+from snakemake.exceptions import WorkflowError
 
 from dlrepro.config import check_consistency, shift_seeds
 from dlrepro.data import PROVIDERS as DATA_SETS, provider
 from dlrepro.experiments.classifiers.lr_schedule import schedule_runs
 from dlrepro.experiments.ist.variants import variants as ist_torch_variant_names
+from dlrepro.experiments.registry import EXPERIMENTS, experiment as registered
 from dlrepro.provenance import local_gpu_count
+from dlrepro.results import value_label
 
 check_consistency(config)
 # seed_offset moves every experiment's seeds to another set (verdict stability); 0 keeps them.
 config.update(shift_seeds(config))
 
 CLAIMS_FILE = "config/claims.yaml"
-# Rules that train a network ask for a GPU where this machine has one (NVIDIA device files);
-# the default profile lets one such job run at a time. On a CPU-only machine they ask for none,
-# so training jobs share the cores like any other job.
-TRAINING_GPUS = 1 if local_gpu_count() else 0
 # One software environment for every rule; `--software-deployment-method conda` builds it.
 ENVIRONMENT = "../../environment.yml"
 
@@ -34,9 +35,54 @@ def experiment_settings(experiment, grid=()):
     return {key: value for key, value in section.items() if key not in grid}
 
 
-def lr_label(lr):
-    """A learning rate as it appears in run folder names: 0.01 -> 0.01, 1e-05 -> 1e-05."""
-    return f"{lr:g}"
+def training_gpus():
+    """GPUs a job of a torch experiment asks for. Config ``training_gpus: 0`` or ``1`` fixes it
+    (0: a cluster without GPUs); ``auto`` asks for one on a machine with a GPU (NVIDIA device
+    files; the default profile then lets one such job run at a time) and from a cluster
+    (profiles/slurm), and for none on a CPU-only machine, where the jobs share the cores."""
+    if config["training_gpus"] != "auto":
+        return int(config["training_gpus"])
+    return 1 if local_gpu_count() or not workflow.local_exec else 0
+
+
+def run_gpus(experiment):
+    """The ``gpu`` resource of ``experiment``'s run rule: :func:`training_gpus` if the registry
+    says it trains with torch, else 0. A function, so that Snakemake asks it when it makes the
+    jobs: only then does it know whether they go to a cluster (while it reads the rules it
+    does not, and ``workflow.local_exec`` is always true)."""
+    if not registered(experiment).torch:
+        return 0
+    return lambda wildcards: training_gpus()
+
+
+def experiment_files(experiment):
+    """An experiment's results as named inputs: ``summary``, and its runs' ``metrics`` and
+    ``histories``. They are rule ``<id>_summary``'s, or for an experiment of one run, rule
+    ``<id>_run``'s (see dlrepro.experiments.registry)."""
+    if rules.has(f"{experiment}_summary"):
+        summarised = getattr(rules, f"{experiment}_summary")
+        return {
+            "summary": summarised.output.summary,
+            "metrics": summarised.input.metrics,
+            "histories": summarised.input.histories,
+        }
+    run = getattr(rules, f"{experiment}_run")
+    return {
+        "summary": run.output.summary,
+        "metrics": [run.output.metrics],
+        "histories": [run.output.history] if "history" in run.output.keys() else [],
+    }
+
+
+def figure_caption(wildcards):
+    """A figure's caption, workflow/report/<experiment>_<figure>.rst: for the report and for
+    `snakemake --report` (workflow/report/figure.rst shows it)."""
+    path = Path(f"workflow/report/{wildcards.experiment}_{wildcards.figure}.rst")
+    if not path.is_file():
+        raise WorkflowError(
+            f"figure {wildcards.figure} of {wildcards.experiment} has no caption: write {path}"
+        )
+    return path.read_text(encoding="utf-8").strip()
 
 
 def gd_plateau_runs():

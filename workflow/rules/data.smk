@@ -3,6 +3,8 @@
 # one take `**prepared("<name>")` as input.
 
 
+# One data set resolved into resources/<name>/. Local: it may download, and compute nodes are
+# often offline.
 rule prepare_data:
     input:
         local=local_data_files,
@@ -14,6 +16,7 @@ rule prepare_data:
         strict=lookup(dpath="datasets/strict", within=config),
     log:
         "logs/data/{dataset}.log",
+    localrule: True
     conda:
         ENVIRONMENT
     wildcard_constraints:

@@ -3,6 +3,7 @@
 GD_PLATEAU_RUNS = gd_plateau_runs()
 
 
+# Every gd_plateau run in one job: each takes milliseconds, a job per run would take seconds.
 rule gd_plateau_runs:
     output:
         metrics=[f"results/gd_plateau/{run['name']}/metrics.json" for run in GD_PLATEAU_RUNS],
@@ -14,45 +15,31 @@ rule gd_plateau_runs:
         "logs/gd_plateau/runs.log",
     conda:
         ENVIRONMENT
+    resources:
+        gpu=run_gpus("gd_plateau"),
     script:
         "../scripts/gd_plateau_runs.py"
 
 
+# Where every gd_plateau run ends, by start and lr, and what the schedule reached.
 rule gd_plateau_summary:
     input:
         metrics=rules.gd_plateau_runs.output.metrics,
+        histories=rules.gd_plateau_runs.output.history,
     output:
         summary="results/gd_plateau/summary.json",
     params:
         settings=experiment_settings("gd_plateau"),
     log:
         "logs/gd_plateau/summary.log",
+    localrule: True
     conda:
         ENVIRONMENT
     script:
-        "../scripts/gd_plateau_summary.py"
+        "../scripts/summary.py"
 
 
-rule gd_plateau_figure_trajectories:
-    input:
-        metrics=rules.gd_plateau_runs.output.metrics,
-        histories=rules.gd_plateau_runs.output.history,
-        caption="workflow/report/gd_plateau_trajectories.rst",
-    output:
-        svg=report(
-            "results/figures/gd_plateau_trajectories.svg",
-            caption="../report/gd_plateau_trajectories.rst",
-            category="gd_plateau",
-        ),
-        meta="results/figures/gd_plateau_trajectories.json",
-    log:
-        "logs/figures/gd_plateau_trajectories.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/gd_plateau_figures.py"
-
-
+# GD on an ill-conditioned quadratic, and its parameters read back off the trajectory: one run.
 rule gd_illcond_run:
     input:
         trajectory=lambda wildcards: config["gd_illcond"]["trajectory_file"] or [],
@@ -66,33 +53,16 @@ rule gd_illcond_run:
         "logs/gd_illcond/main.log",
     conda:
         ENVIRONMENT
+    resources:
+        gpu=run_gpus("gd_illcond"),
     script:
         "../scripts/gd_illcond_run.py"
 
 
-rule gd_illcond_figure_contours:
-    input:
-        history=rules.gd_illcond_run.output.history,
-        summary=rules.gd_illcond_run.output.summary,
-        caption="workflow/report/gd_illcond_contours.rst",
-    output:
-        svg=report(
-            "results/figures/gd_illcond_contours.svg",
-            caption="../report/gd_illcond_contours.rst",
-            category="gd_illcond",
-        ),
-        meta="results/figures/gd_illcond_contours.json",
-    log:
-        "logs/figures/gd_illcond_contours.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/gd_illcond_figures.py"
+GD_ABS32_RUNS = dict(lr=[value_label(lr) for lr in config["gd_abs32"]["lrs"]])
 
 
-GD_ABS32_RUNS = dict(lr=[lr_label(lr) for lr in config["gd_abs32"]["lrs"]])
-
-
+# GD on (2/3)|x|^(3/2) at one learning rate.
 rule gd_abs32_run:
     output:
         metrics="results/gd_abs32/lr{lr}/metrics.json",
@@ -105,10 +75,13 @@ rule gd_abs32_run:
         ENVIRONMENT
     wildcard_constraints:
         lr=r"[0-9.e+-]+",
+    resources:
+        gpu=run_gpus("gd_abs32"),
     script:
         "../scripts/gd_abs32_run.py"
 
 
+# The 2-cycle amplitude per lr and the steps the special starts take to reach 0.
 rule gd_abs32_summary:
     input:
         metrics=expand(rules.gd_abs32_run.output.metrics, **GD_ABS32_RUNS),
@@ -119,52 +92,14 @@ rule gd_abs32_summary:
         settings=experiment_settings("gd_abs32"),
     log:
         "logs/gd_abs32/summary.log",
+    localrule: True
     conda:
         ENVIRONMENT
     script:
-        "../scripts/gd_abs32_summary.py"
+        "../scripts/summary.py"
 
 
-rule gd_abs32_figure_trajectories:
-    input:
-        metrics=rules.gd_abs32_summary.input.metrics,
-        histories=rules.gd_abs32_summary.input.histories,
-        caption="workflow/report/gd_abs32_trajectories.rst",
-    output:
-        svg=report(
-            "results/figures/gd_abs32_trajectories.svg",
-            caption="../report/gd_abs32_trajectories.rst",
-            category="gd_abs32",
-        ),
-        meta="results/figures/gd_abs32_trajectories.json",
-    params:
-        plot="trajectories",
-    log:
-        "logs/figures/gd_abs32_trajectories.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/gd_abs32_figures.py"
-
-
-use rule gd_abs32_figure_trajectories as gd_abs32_figure_cobweb with:
-    input:
-        metrics=rules.gd_abs32_summary.input.metrics,
-        histories=rules.gd_abs32_summary.input.histories,
-        caption="workflow/report/gd_abs32_cobweb.rst",
-    output:
-        svg=report(
-            "results/figures/gd_abs32_cobweb.svg",
-            caption="../report/gd_abs32_cobweb.rst",
-            category="gd_abs32",
-        ),
-        meta="results/figures/gd_abs32_cobweb.json",
-    params:
-        plot="cobweb",
-    log:
-        "logs/figures/gd_abs32_cobweb.log",
-
-
+# One GD step from each start onto the local maximum: one run.
 rule gd_onestep_max_run:
     output:
         metrics="results/gd_onestep_max/main/metrics.json",
@@ -176,24 +111,7 @@ rule gd_onestep_max_run:
         "logs/gd_onestep_max/main.log",
     conda:
         ENVIRONMENT
+    resources:
+        gpu=run_gpus("gd_onestep_max"),
     script:
         "../scripts/gd_onestep_max_run.py"
-
-
-rule gd_onestep_max_figure_step:
-    input:
-        summary=rules.gd_onestep_max_run.output.summary,
-        caption="workflow/report/gd_onestep_max_step.rst",
-    output:
-        svg=report(
-            "results/figures/gd_onestep_max_step.svg",
-            caption="../report/gd_onestep_max_step.rst",
-            category="gd_onestep_max",
-        ),
-        meta="results/figures/gd_onestep_max_step.json",
-    log:
-        "logs/figures/gd_onestep_max_step.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/gd_onestep_max_figures.py"

@@ -4,6 +4,7 @@
 # (or the digits stand-in) once; ist_quadratic generates its own data.
 
 
+# The perceptron or logistic regression (without, with ℓ2) from scratch, at one seed.
 rule ist_linear_run:
     input:
         **prepared("intel_landscapes"),
@@ -20,6 +21,8 @@ rule ist_linear_run:
         model="perceptron|logistic|logistic_l2",
         seed=r"\d+",
     threads: 1
+    resources:
+        gpu=run_gpus("ist_linear"),
     script:
         "../scripts/ist_linear_run.py"
 
@@ -29,6 +32,7 @@ IST_LINEAR_RUNS = dict(
 )
 
 
+# ist_linear's runs over seeds, per model.
 rule ist_linear_summary:
     input:
         metrics=expand(rules.ist_linear_run.output.metrics, **IST_LINEAR_RUNS),
@@ -39,12 +43,14 @@ rule ist_linear_summary:
         settings=experiment_settings("ist_linear"),
     log:
         "logs/ist_linear/summary.log",
+    localrule: True
     conda:
         ENVIRONMENT
     script:
-        "../scripts/ist_summary.py"
+        "../scripts/summary.py"
 
 
+# The from-scratch one-hidden-layer network, trained per example, at one seed.
 rule ist_mlp_numpy_run:
     input:
         **prepared("intel_landscapes"),
@@ -60,10 +66,13 @@ rule ist_mlp_numpy_run:
     wildcard_constraints:
         seed=r"\d+",
     threads: 1
+    resources:
+        gpu=run_gpus("ist_mlp_numpy"),
     script:
         "../scripts/ist_mlp_numpy_run.py"
 
 
+# ist_mlp_numpy's runs over seeds.
 rule ist_mlp_numpy_summary:
     input:
         metrics=expand(rules.ist_mlp_numpy_run.output.metrics, seed=config["ist_mlp_numpy"]["seeds"]),
@@ -76,12 +85,14 @@ rule ist_mlp_numpy_summary:
         settings=experiment_settings("ist_mlp_numpy"),
     log:
         "logs/ist_mlp_numpy/summary.log",
+    localrule: True
     conda:
         ENVIRONMENT
     script:
-        "../scripts/ist_summary.py"
+        "../scripts/summary.py"
 
 
+# One variant point of the PyTorch comparisons at one seed.
 rule ist_torch_run:
     input:
         **prepared("intel_landscapes"),
@@ -102,7 +113,7 @@ rule ist_torch_run:
         seed=r"\d+",
     threads: 1
     resources:
-        gpu=TRAINING_GPUS,
+        gpu=run_gpus("ist_torch"),
     script:
         "../scripts/ist_torch_run.py"
 
@@ -110,6 +121,7 @@ rule ist_torch_run:
 IST_TORCH_RUNS = dict(variant=ist_torch_variants(), seed=config["ist_torch"]["seeds"])
 
 
+# Every variant over seeds, and the four comparisons.
 rule ist_torch_summary:
     input:
         metrics=expand(rules.ist_torch_run.output.metrics, **IST_TORCH_RUNS),
@@ -120,12 +132,14 @@ rule ist_torch_summary:
         settings=experiment_settings("ist_torch"),
     log:
         "logs/ist_torch/summary.log",
+    localrule: True
     conda:
         ENVIRONMENT
     script:
-        "../scripts/ist_summary.py"
+        "../scripts/summary.py"
 
 
+# The quadratic-activation network against its closed form, at one seed.
 rule ist_quadratic_run:
     output:
         metrics="results/ist_quadratic/seed{seed}/metrics.json",
@@ -139,10 +153,13 @@ rule ist_quadratic_run:
     wildcard_constraints:
         seed=r"\d+",
     threads: 1
+    resources:
+        gpu=run_gpus("ist_quadratic"),
     script:
         "../scripts/ist_quadratic_run.py"
 
 
+# ist_quadratic's runs over seeds.
 rule ist_quadratic_summary:
     input:
         metrics=expand(rules.ist_quadratic_run.output.metrics, seed=config["ist_quadratic"]["seeds"]),
@@ -155,170 +172,8 @@ rule ist_quadratic_summary:
         settings=experiment_settings("ist_quadratic"),
     log:
         "logs/ist_quadratic/summary.log",
+    localrule: True
     conda:
         ENVIRONMENT
     script:
-        "../scripts/ist_summary.py"
-
-
-rule ist_linear_figure_accuracy:
-    input:
-        metrics=rules.ist_linear_summary.input.metrics,
-        histories=rules.ist_linear_summary.input.histories,
-        summary=rules.ist_linear_summary.output.summary,
-        caption="workflow/report/ist_linear_accuracy.rst",
-    output:
-        svg=report(
-            "results/figures/ist_linear_accuracy.svg",
-            caption="../report/ist_linear_accuracy.rst",
-            category="ist_linear",
-        ),
-        meta="results/figures/ist_linear_accuracy.json",
-    params:
-        plot="accuracy",
-    log:
-        "logs/figures/ist_linear_accuracy.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/ist_linear_figures.py"
-
-
-use rule ist_linear_figure_accuracy as ist_linear_figure_norm with:
-    input:
-        metrics=rules.ist_linear_summary.input.metrics,
-        histories=rules.ist_linear_summary.input.histories,
-        summary=rules.ist_linear_summary.output.summary,
-        caption="workflow/report/ist_linear_norm.rst",
-    output:
-        svg=report(
-            "results/figures/ist_linear_norm.svg",
-            caption="../report/ist_linear_norm.rst",
-            category="ist_linear",
-        ),
-        meta="results/figures/ist_linear_norm.json",
-    params:
-        plot="norm",
-    log:
-        "logs/figures/ist_linear_norm.log",
-
-
-rule ist_mlp_numpy_figure_curves:
-    input:
-        histories=rules.ist_mlp_numpy_summary.input.histories,
-        summary=rules.ist_mlp_numpy_summary.output.summary,
-        caption="workflow/report/ist_mlp_numpy_curves.rst",
-    output:
-        svg=report(
-            "results/figures/ist_mlp_numpy_curves.svg",
-            caption="../report/ist_mlp_numpy_curves.rst",
-            category="ist_mlp_numpy",
-        ),
-        meta="results/figures/ist_mlp_numpy_curves.json",
-    log:
-        "logs/figures/ist_mlp_numpy_curves.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/ist_mlp_numpy_figures.py"
-
-
-rule ist_torch_figure_lr:
-    input:
-        metrics=rules.ist_torch_summary.input.metrics,
-        histories=rules.ist_torch_summary.input.histories,
-        summary=rules.ist_torch_summary.output.summary,
-        caption="workflow/report/ist_torch_lr.rst",
-    output:
-        svg=report(
-            "results/figures/ist_torch_lr.svg",
-            caption="../report/ist_torch_lr.rst",
-            category="ist_torch",
-        ),
-        meta="results/figures/ist_torch_lr.json",
-    params:
-        plot="lr",
-    log:
-        "logs/figures/ist_torch_lr.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/ist_torch_figures.py"
-
-
-use rule ist_torch_figure_lr as ist_torch_figure_batch with:
-    input:
-        metrics=rules.ist_torch_summary.input.metrics,
-        histories=rules.ist_torch_summary.input.histories,
-        summary=rules.ist_torch_summary.output.summary,
-        caption="workflow/report/ist_torch_batch.rst",
-    output:
-        svg=report(
-            "results/figures/ist_torch_batch.svg",
-            caption="../report/ist_torch_batch.rst",
-            category="ist_torch",
-        ),
-        meta="results/figures/ist_torch_batch.json",
-    params:
-        plot="batch",
-    log:
-        "logs/figures/ist_torch_batch.log",
-
-
-use rule ist_torch_figure_lr as ist_torch_figure_dropout with:
-    input:
-        metrics=rules.ist_torch_summary.input.metrics,
-        histories=rules.ist_torch_summary.input.histories,
-        summary=rules.ist_torch_summary.output.summary,
-        caption="workflow/report/ist_torch_dropout.rst",
-    output:
-        svg=report(
-            "results/figures/ist_torch_dropout.svg",
-            caption="../report/ist_torch_dropout.rst",
-            category="ist_torch",
-        ),
-        meta="results/figures/ist_torch_dropout.json",
-    params:
-        plot="dropout",
-    log:
-        "logs/figures/ist_torch_dropout.log",
-
-
-use rule ist_torch_figure_lr as ist_torch_figure_momentum with:
-    input:
-        metrics=rules.ist_torch_summary.input.metrics,
-        histories=rules.ist_torch_summary.input.histories,
-        summary=rules.ist_torch_summary.output.summary,
-        caption="workflow/report/ist_torch_momentum.rst",
-    output:
-        svg=report(
-            "results/figures/ist_torch_momentum.svg",
-            caption="../report/ist_torch_momentum.rst",
-            category="ist_torch",
-        ),
-        meta="results/figures/ist_torch_momentum.json",
-    params:
-        plot="momentum",
-    log:
-        "logs/figures/ist_torch_momentum.log",
-
-
-rule ist_quadratic_figure_fit:
-    input:
-        metrics=rules.ist_quadratic_summary.input.metrics,
-        histories=rules.ist_quadratic_summary.input.histories,
-        summary=rules.ist_quadratic_summary.output.summary,
-        caption="workflow/report/ist_quadratic_fit.rst",
-    output:
-        svg=report(
-            "results/figures/ist_quadratic_fit.svg",
-            caption="../report/ist_quadratic_fit.rst",
-            category="ist_quadratic",
-        ),
-        meta="results/figures/ist_quadratic_fit.json",
-    log:
-        "logs/figures/ist_quadratic_fit.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/ist_quadratic_figures.py"
+        "../scripts/summary.py"

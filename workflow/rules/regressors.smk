@@ -2,6 +2,7 @@
 # present. Every run reads the prepared data set once (rule prepare_data).
 
 
+# The one-hidden-layer network at one seed.
 rule age_mlp_run:
     input:
         **prepared("age_regression"),
@@ -18,7 +19,7 @@ rule age_mlp_run:
         seed=r"\d+",
     threads: 1
     resources:
-        gpu=TRAINING_GPUS,
+        gpu=run_gpus("age_mlp"),
     script:
         "../scripts/age_mlp_run.py"
 
@@ -26,6 +27,7 @@ rule age_mlp_run:
 AGE_MLP_RUNS = dict(seed=config["age_mlp"]["seeds"])
 
 
+# age_mlp's final errors over seeds, beside the write-up's.
 rule age_mlp_summary:
     input:
         metrics=expand(rules.age_mlp_run.output.metrics, **AGE_MLP_RUNS),
@@ -36,32 +38,14 @@ rule age_mlp_summary:
         settings=experiment_settings("age_mlp"),
     log:
         "logs/age_mlp/summary.log",
+    localrule: True
     conda:
         ENVIRONMENT
     script:
-        "../scripts/age_mlp_summary.py"
+        "../scripts/summary.py"
 
 
-rule age_mlp_figure_curves:
-    input:
-        histories=rules.age_mlp_summary.input.histories,
-        summary=rules.age_mlp_summary.output.summary,
-        caption="workflow/report/age_mlp_curves.rst",
-    output:
-        svg=report(
-            "results/figures/age_mlp_curves.svg",
-            caption="../report/age_mlp_curves.rst",
-            category="age_mlp",
-        ),
-        meta="results/figures/age_mlp_curves.json",
-    log:
-        "logs/figures/age_mlp_curves.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/age_mlp_figures.py"
-
-
+# Linear regression by minibatch SGD at one lr, batch size and seed.
 rule age_linear_sgd_run:
     input:
         **prepared("age_regression"),
@@ -82,14 +66,14 @@ rule age_linear_sgd_run:
         seed=r"\d+",
     threads: 1
     resources:
-        gpu=TRAINING_GPUS,
+        gpu=run_gpus("age_linear_sgd"),
     script:
         "../scripts/age_linear_sgd_run.py"
 
 
 AGE_LINEAR_SGD_RUNS = dict(
     lr=[
-        lr_label(lr)
+        value_label(lr)
         for lr in config["age_linear_sgd"]["lrs"] + config["age_linear_sgd"]["divergence_lrs"]
     ],
     batch_size=config["age_linear_sgd"]["batch_sizes"],
@@ -97,56 +81,19 @@ AGE_LINEAR_SGD_RUNS = dict(
 )
 
 
+# The grid, the setting selected on validation, and its test error.
 rule age_linear_sgd_summary:
     input:
         metrics=expand(rules.age_linear_sgd_run.output.metrics, **AGE_LINEAR_SGD_RUNS),
+        histories=expand(rules.age_linear_sgd_run.output.history, **AGE_LINEAR_SGD_RUNS),
     output:
         summary="results/age_linear_sgd/summary.json",
     params:
         settings=experiment_settings("age_linear_sgd"),
     log:
         "logs/age_linear_sgd/summary.log",
+    localrule: True
     conda:
         ENVIRONMENT
     script:
-        "../scripts/age_linear_sgd_summary.py"
-
-
-rule age_linear_sgd_figure_grid:
-    input:
-        summary=rules.age_linear_sgd_summary.output.summary,
-        caption="workflow/report/age_linear_sgd_grid.rst",
-    output:
-        svg=report(
-            "results/figures/age_linear_sgd_grid.svg",
-            caption="../report/age_linear_sgd_grid.rst",
-            category="age_linear_sgd",
-        ),
-        meta="results/figures/age_linear_sgd_grid.json",
-    log:
-        "logs/figures/age_linear_sgd_grid.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/age_linear_sgd_figures.py"
-
-
-rule age_linear_sgd_figure_curves:
-    input:
-        metrics=rules.age_linear_sgd_summary.input.metrics,
-        histories=expand(rules.age_linear_sgd_run.output.history, **AGE_LINEAR_SGD_RUNS),
-        summary=rules.age_linear_sgd_summary.output.summary,
-        caption="workflow/report/age_linear_sgd_curves.rst",
-    output:
-        svg=report(
-            "results/figures/age_linear_sgd_curves.svg",
-            caption="../report/age_linear_sgd_curves.rst",
-            category="age_linear_sgd",
-        ),
-        meta="results/figures/age_linear_sgd_curves.json",
-    log:
-        "logs/figures/age_linear_sgd_curves.log",
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/age_linear_sgd_figures.py"
+        "../scripts/summary.py"

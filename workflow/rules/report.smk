@@ -1,41 +1,47 @@
-# The report: one data file (report-data.json) rendered to HTML and to PDF.
+# The report: every experiment's figures, one data file (report-data.json), rendered to HTML and
+# to PDF.
 import os
 from pathlib import Path
 
-FIGURES = [
-    rules.opt_f1f2_figure_objective.output,
-    rules.opt_f1f2_figure_trajectories.output,
-    rules.sgd_mean_figure_error.output,
-    rules.gd_plateau_figure_trajectories.output,
-    rules.gd_illcond_figure_contours.output,
-    rules.gd_abs32_figure_trajectories.output,
-    rules.gd_abs32_figure_cobweb.output,
-    rules.gd_onestep_max_figure_step.output,
-    rules.activations_figure_derivatives.output,
-    rules.adam_escape_figure_trajectories.output,
-    rules.age_mlp_figure_curves.output,
-    rules.age_linear_sgd_figure_grid.output,
-    rules.age_linear_sgd_figure_curves.output,
-    rules.batchnorm_figure_curves.output,
-    rules.lr_schedule_figure_divergence.output,
-    rules.lr_schedule_figure_schedules.output,
-    rules.ist_linear_figure_accuracy.output,
-    rules.ist_linear_figure_norm.output,
-    rules.ist_mlp_numpy_figure_curves.output,
-    rules.ist_torch_figure_lr.output,
-    rules.ist_torch_figure_batch.output,
-    rules.ist_torch_figure_dropout.output,
-    rules.ist_torch_figure_momentum.output,
-    rules.ist_quadratic_figure_fit.output,
-]
+# Every figure of every registered experiment, as the wildcards of rule figure.
+FIGURES = dict(
+    experiment=[experiment.id for experiment in EXPERIMENTS for _ in experiment.figures],
+    figure=[name for experiment in EXPERIMENTS for name in experiment.figures],
+)
 TEMPLATES = sorted(str(path) for path in Path("templates").rglob("*") if path.is_file())
 
 
+# One figure, drawn by dlrepro.figures.<experiment>.draw_<figure> from the experiment's results.
+rule figure:
+    input:
+        unpack(lambda wildcards: experiment_files(wildcards.experiment)),
+    output:
+        svg=report(
+            "results/figures/{experiment}_{figure}.svg",
+            caption="../report/figure.rst",
+            category="{experiment}",
+        ),
+        meta="results/figures/{experiment}_{figure}.json",
+    params:
+        caption=figure_caption,
+    log:
+        "logs/figures/{experiment}_{figure}.log",
+    wildcard_constraints:
+        experiment="|".join(experiment.id for experiment in EXPERIMENTS if experiment.figures),
+        figure=r"[a-z0-9]+",
+    localrule: True
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/figure.py"
+
+
+# Summaries, claims and figures gathered into the one file both renderings read.
 rule report_data:
     input:
         claims=rules.evaluate_claims.output.claims,
-        figure_meta=[figure.meta for figure in FIGURES],
-        figure_svg=[figure.svg for figure in FIGURES],
+        figure_meta=expand(rules.figure.output.meta, zip, **FIGURES),
+        figure_svg=expand(rules.figure.output.svg, zip, **FIGURES),
         **SUMMARIES,
     output:
         data="results/report/report-data.json",
@@ -44,12 +50,14 @@ rule report_data:
         configfiles=[os.path.relpath(path) for path in workflow.configfiles],
     log:
         "logs/report/report_data.log",
+    localrule: True
     conda:
         ENVIRONMENT
     script:
         "../scripts/report_data.py"
 
 
+# The report for the screen: one self-contained HTML file.
 rule render_html:
     input:
         data=rules.report_data.output.data,
@@ -61,12 +69,14 @@ rule render_html:
         medium="screen",
     log:
         "logs/report/render_html.log",
+    localrule: True
     conda:
         ENVIRONMENT
     script:
         "../scripts/render_report.py"
 
 
+# The same report for print: a PDF.
 use rule render_html as render_pdf with:
     output:
         pdf="results/report/report.pdf",
@@ -74,3 +84,4 @@ use rule render_html as render_pdf with:
         medium="print",
     log:
         "logs/report/render_pdf.log",
+    localrule: True

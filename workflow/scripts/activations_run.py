@@ -2,9 +2,4 @@
 from dlrepro.experiments.functions import activations
 from dlrepro.workflow import record_run
 
-record_run(
-    snakemake,
-    "activations",
-    activations.run,
-    summarise=lambda result, settings: activations.summarise(result.history, settings),
-)
+record_run(snakemake, "activations", activations.run, summarise=activations.summarise)

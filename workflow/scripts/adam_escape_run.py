@@ -2,11 +2,4 @@
 from dlrepro.experiments.functions import adam_escape
 from dlrepro.workflow import record_run
 
-record_run(
-    snakemake,
-    "adam_escape",
-    adam_escape.run,
-    summarise=lambda result, settings: adam_escape.summarise(
-        result.metrics, result.history, settings
-    ),
-)
+record_run(snakemake, "adam_escape", adam_escape.run, summarise=adam_escape.summarise)

@@ -2,9 +2,4 @@
 from dlrepro.experiments.functions import compgraph
 from dlrepro.workflow import record_run
 
-record_run(
-    snakemake,
-    "compgraph",
-    compgraph.run,
-    summarise=lambda result, settings: compgraph.summarise(result.metrics, settings),
-)
+record_run(snakemake, "compgraph", compgraph.run, summarise=compgraph.summarise)

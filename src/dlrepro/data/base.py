@@ -42,6 +42,16 @@ class DataSet:
         return bool(self.info["stand_in"])
 
 
+def pixel_features(images: np.ndarray) -> np.ndarray:
+    """Images (n, …) of pixels in [0, 255] as float32 rows (n, features) in [0, 1].
+
+    Every model of the project that reads images takes them so: flattened row by row, as
+    float32, divided by 255 (one correctly rounded division, the same in numpy and torch).
+    """
+    flat = np.asarray(images).reshape(len(images), -1)
+    return flat.astype(np.float32) / np.float32(255.0)
+
+
 def save_dataset(dataset: DataSet, npz_path: str | Path, info_path: str | Path) -> None:
     import io
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from dlrepro.experiments.functions.activations import ACTIVATIONS
 from dlrepro.figures.style import new_figure
+from dlrepro.results import ExperimentResults
 
 COLOURS = {"leaky_relu": "#1f77b4", "softplus_3x": "#d62728", "log_exp_affine": "#2ca02c"}
 
@@ -39,3 +41,9 @@ def functions_and_derivatives(history: pd.DataFrame):
     left.legend(loc="upper left")
     right.legend(handles=right.get_lines()[-1:], loc="upper left", bbox_to_anchor=(0.0, 1.0))
     return fig
+
+
+def draw_derivatives(results: ExperimentResults) -> Figure:
+    """The figure ``derivatives``: :func:`functions_and_derivatives` of the one run."""
+    [history] = results.histories
+    return functions_and_derivatives(history)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from dlrepro.figures.style import COLOURS, new_figure
+from dlrepro.results import ExperimentResults
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 
@@ -54,3 +56,9 @@ def trajectories(history: pd.DataFrame, summary: dict[str, Any], gd_steps: int =
     right.set_title(f"Adam, lr {lr:g}, ε = {summary['adam']['eps']:g}")
     right.legend(loc="lower right", fontsize=7)
     return fig
+
+
+def draw_trajectories(results: ExperimentResults) -> Figure:
+    """The figure ``trajectories``: :func:`trajectories` of the one run and the summary."""
+    [history] = results.histories
+    return trajectories(history, results.summary)

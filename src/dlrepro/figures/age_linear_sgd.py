@@ -13,11 +13,13 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib import colors as mcolors
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from dlrepro.figures.style import new_figure
+from dlrepro.results import ExperimentResults, value_label
 
 #: One colour per batch size, the same in every panel.
 BATCH_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
@@ -32,10 +34,6 @@ def plain_log_ticks(ax) -> None:
     if low > 0 and high / low < 30:  # under a decade and a half: label 2, 3 and 5 as well
         ax.yaxis.set_minor_formatter(FuncFormatter(
             lambda value, _: f"{value:g}" if f"{value:.1e}"[0] in "235" else ""))
-
-
-def lr_label(lr: float) -> str:
-    return f"{float(lr):g}"
 
 
 def units(summary: dict[str, Any]) -> str:
@@ -95,7 +93,7 @@ def grid(summary: dict[str, Any]):
                 if _is_diverged(row):
                     ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=DIVERGED_FACE,
                                            edgecolor="white", hatch="xx", linewidth=0.5,
-                                           gid=f"diverged:{lr_label(lr)}:{batch}:{epoch}"))
+                                           gid=f"diverged:{value_label(lr)}:{batch}:{epoch}"))
                     ax.text(j, i, "diverged", ha="center", va="center", fontsize=7,
                             color="0.25")
                 else:
@@ -118,7 +116,7 @@ def grid(summary: dict[str, Any]):
         if outside and len(outside) < len(lrs):
             ax.axhline(min(outside) - 0.5, color="black", linewidth=1.0)
         ax.set_xticks(range(len(batches)), [str(batch) for batch in batches])
-        ax.set_yticks(range(len(lrs)), [lr_label(lr) for lr in lrs])
+        ax.set_yticks(range(len(lrs)), [value_label(lr) for lr in lrs])
         ax.grid(False)
         ax.set_xlabel("batch size")
         ax.set_title(f"{epoch} epochs")
@@ -161,13 +159,13 @@ def curves(histories: dict[tuple[float, int], list[pd.DataFrame]], summary: dict
                 continue
             mean = _mean_curve(runs)
             if mean is None:
-                left_out.append(f"lr {lr_label(lr)}, batch {batch}")
+                left_out.append(f"lr {value_label(lr)}, batch {batch}")
                 continue
             ax.plot(mean.index, mean.to_numpy(), color=colour, linewidth=1.2,
-                    label=f"batch {batch}", gid=f"curve:{lr_label(lr)}:{batch}")
+                    label=f"batch {batch}", gid=f"curve:{value_label(lr)}:{batch}")
             marks = [epoch for epoch in checkpoints if epoch in mean.index]
             ax.plot(marks, mean.loc[marks].to_numpy(), linestyle="none", marker="o",
-                    markersize=4, color=colour, gid=f"checkpoints:{lr_label(lr)}:{batch}")
+                    markersize=4, color=colour, gid=f"checkpoints:{value_label(lr)}:{batch}")
         if _finite(baseline):
             ax.axhline(baseline, color="0.45", linestyle="-.", linewidth=1.0,
                        label="predicting the training mean (test)")
@@ -179,7 +177,7 @@ def curves(histories: dict[tuple[float, int], list[pd.DataFrame]], summary: dict
         ax.set_yscale("log")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.set_xlabel("epoch")
-        ax.set_title(f"lr {lr_label(lr)}")
+        ax.set_title(f"lr {value_label(lr)}")
     axes[0].set_ylabel(f"validation MSE, {units(summary)} (log)")
     plain_log_ticks(axes[0])
     handles, labels = axes[0].get_legend_handles_labels()
@@ -198,15 +196,27 @@ def curves(histories: dict[tuple[float, int], list[pd.DataFrame]], summary: dict
     if outside:
         described = []
         for lr in outside:
-            entry = divergence.get(lr_label(lr), {})
+            entry = divergence.get(value_label(lr), {})
             if entry.get("runs"):
-                described.append(f"{lr_label(lr)} ({entry['diverged']} of {entry['runs']} "
+                described.append(f"{value_label(lr)} ({entry['diverged']} of {entry['runs']} "
                                  "runs diverged)")
             else:
-                described.append(lr_label(lr))
+                described.append(value_label(lr))
         notes.append("Not drawn, outside the grid: lr " + ", ".join(described) + ".")
     if left_out:
         notes.append("Not drawn, a run diverged: " + "; ".join(left_out) + ".")
     if notes:
         fig.supxlabel(" ".join(notes), fontsize=8, color="0.25", gid="note")
     return fig
+
+
+def draw_grid(results: ExperimentResults) -> Figure:
+    """The figure ``grid``: :func:`grid` of the summary."""
+    return grid(results.summary)
+
+
+def draw_curves(results: ExperimentResults) -> Figure:
+    """The figure ``curves``: :func:`curves` of every run's history, grouped by (lr, batch
+    size)."""
+    histories = results.grouped(lambda params: (float(params["lr"]), int(params["batch_size"])))
+    return curves(histories, results.summary)

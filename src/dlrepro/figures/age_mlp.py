@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from dlrepro.figures.age_linear_sgd import plain_log_ticks
 from dlrepro.figures.style import new_figure
+from dlrepro.results import ExperimentResults
 
 #: One colour per curve; the write-up's points take the colour of the curve they belong to.
 CURVES = {
@@ -94,3 +96,8 @@ def curves(histories: list[pd.DataFrame], summary: dict[str, Any]):
     plain_log_ticks(ax)
     fig.legend(loc="outside lower center", ncol=3)
     return fig
+
+
+def draw_curves(results: ExperimentResults) -> Figure:
+    """The figure ``curves``: :func:`curves` of the runs' histories, in run order."""
+    return curves(results.histories, results.summary)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from matplotlib.figure import Figure
+
 from dlrepro.figures.style import band, new_figure
+from dlrepro.results import ExperimentResults
 
 #: (colour, line style) per network and per small/large learning rate.
 STYLE = {
@@ -41,3 +44,8 @@ def curves(summary: dict[str, Any]):
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=4)
     return fig
+
+
+def draw_curves(results: ExperimentResults) -> Figure:
+    """The figure ``curves``: :func:`curves` of the summary."""
+    return curves(results.summary)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
-from dlrepro.experiments.functions.gd_abs32 import GENERIC, SPECIAL
+from dlrepro.experiments.functions.gd_abs32 import GENERIC, SPECIAL, run_lr
 from dlrepro.figures.style import new_figure
+from dlrepro.results import ExperimentResults
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 
@@ -121,3 +123,16 @@ def cobweb(history: pd.DataFrame, lr: float, max_points: int = 60, zoom: float =
             labels.append(label)
     fig.legend(handles, labels, loc="outside lower center", ncol=4, fontsize=7)
     return fig
+
+
+def draw_trajectories(results: ExperimentResults) -> Figure:
+    """The figure ``trajectories``: :func:`trajectories` of every lr, S at the largest."""
+    histories = results.histories_by(run_lr)
+    return trajectories(histories, special_lr=max(histories))
+
+
+def draw_cobweb(results: ExperimentResults) -> Figure:
+    """The figure ``cobweb``: :func:`cobweb` at the largest lr."""
+    histories = results.histories_by(run_lr)
+    largest = max(histories)
+    return cobweb(histories[largest], largest)

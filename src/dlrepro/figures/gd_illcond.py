@@ -7,9 +7,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from dlrepro.experiments.functions.gd_illcond import objective
 from dlrepro.figures.style import COLOURS, new_figure
+from dlrepro.results import ExperimentResults
 
 TRAJECTORY_COLOURS = {"lr": COLOURS["gd"], "small_lr": COLOURS["momentum"]}
 MARGIN = 0.3  # of each axis' span, around the iterates and the centre
@@ -53,3 +55,9 @@ def contours(history: pd.DataFrame, summary: Mapping[str, Any]):
     time_ax.set_title("x1 − c1: sign flips when 1 − 2·lr·a1 < 0")
     time_ax.legend(loc="upper right")
     return fig
+
+
+def draw_contours(results: ExperimentResults) -> Figure:
+    """The figure ``contours``: :func:`contours` of the one run and the summary."""
+    [history] = results.histories
+    return contours(history, results.summary)

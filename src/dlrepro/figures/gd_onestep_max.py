@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from dlrepro.experiments.functions.gd_onestep_max import MINIMUM, objective
 from dlrepro.figures.style import new_figure
+from dlrepro.results import ExperimentResults
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 
@@ -49,3 +51,8 @@ def one_step(summary: dict[str, Any], x_limit: float = 2.6):
     right.set_title("the learning rate for each start")
     right.legend(loc="upper right")
     return fig
+
+
+def draw_step(results: ExperimentResults) -> Figure:
+    """The figure ``step``: :func:`one_step` of the summary, which lists the family."""
+    return one_step(results.summary)

@@ -6,9 +6,18 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
-from dlrepro.experiments.functions.gd_plateau import INFLECTION, MINIMUM, PLATEAU, RunKey, objective
+from dlrepro.experiments.functions.gd_plateau import (
+    INFLECTION,
+    MINIMUM,
+    PLATEAU,
+    RunKey,
+    objective,
+    run_key,
+)
 from dlrepro.figures.style import COLOURS, new_figure
+from dlrepro.results import ExperimentResults
 
 CONSTANT_COLOURS = (COLOURS["gd"], COLOURS["momentum"])
 DECAYED_COLOURS = (COLOURS["rmsprop"], COLOURS["adam"], "#ff7f0e")
@@ -82,3 +91,8 @@ def trajectories(
                   bbox_to_anchor=(0.0, -0.16), handlelength=1.6)
     axes[0][0].set_ylabel("f(x)")
     return fig
+
+
+def draw_trajectories(results: ExperimentResults) -> Figure:
+    """The figure ``trajectories``: :func:`trajectories` of the runs, keyed by their params."""
+    return trajectories(results.histories_by(run_key))

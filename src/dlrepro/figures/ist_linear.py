@@ -14,8 +14,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from dlrepro.figures.style import band, new_figure
+from dlrepro.results import ExperimentResults
 
 #: The variants in the write-up's order, and their names in legends and titles.
 VARIANTS = ("perceptron", "logistic", "logistic_l2")
@@ -129,3 +131,17 @@ def finish_epoch_panels(*axes) -> None:
         ax.set_xlabel("epoch")
         ax.ticklabel_format(axis="y", useOffset=False)
         ax.legend(loc="best")
+
+
+def run_model(params: Mapping[str, Any]) -> str:
+    return params["model"]
+
+
+def draw_accuracy(results: ExperimentResults) -> Figure:
+    """The figure ``accuracy``: :func:`accuracy` of the runs' histories, grouped by model."""
+    return accuracy(results.grouped(run_model), results.summary)
+
+
+def draw_norm(results: ExperimentResults) -> Figure:
+    """The figure ``norm``: :func:`norm` of the runs' histories, grouped by model."""
+    return norm(results.grouped(run_model), results.summary)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from dlrepro.figures.ist_linear import (
     SPLITS,
@@ -18,6 +19,7 @@ from dlrepro.figures.ist_linear import (
     last_epoch,
 )
 from dlrepro.figures.style import new_figure
+from dlrepro.results import ExperimentResults
 
 LOSSES = {"train_loss": ("#1f77b4", "-", "training (examples as trained on)"),
           "val_loss": ("#ff7f0e", "--", "validation (after the epoch)")}
@@ -45,3 +47,8 @@ def curves(histories: Sequence[pd.DataFrame], summary: dict[str, Any]):
     right.set_title("cross-entropy")
     finish_epoch_panels(left, right)
     return fig
+
+
+def draw_curves(results: ExperimentResults) -> Figure:
+    """The figure ``curves``: :func:`curves` of the runs' histories, in run order."""
+    return curves(results.histories, results.summary)

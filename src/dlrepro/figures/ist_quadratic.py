@@ -8,9 +8,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from dlrepro.figures.style import new_figure
+from dlrepro.results import ExperimentResults
 
 #: One colour per seed, in the order of the seeds.
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -74,3 +76,12 @@ def fit(histories: Mapping[Any, pd.DataFrame], closed_form_mse: Mapping[Any, flo
                 for seed, colour in zip(seeds, COLOURS)]
     fig.legend(handles=handles, loc="outside lower center", ncols=4)
     return fig
+
+
+def draw_fit(results: ExperimentResults) -> Figure:
+    """The figure ``fit``: :func:`fit` of each run's history and closed-form MSE, keyed by its
+    seed."""
+    pairs = list(zip(results.records, results.histories, strict=True))
+    return fit({record["seed"]: history for record, history in pairs},
+               {record["seed"]: record["metrics"]["closed_form_mse"] for record, _ in pairs},
+               results.summary)

@@ -9,10 +9,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from dlrepro.figures.ist_linear import draw_curve, last_epoch, seed_curve
 from dlrepro.figures.style import new_figure
+from dlrepro.results import ExperimentResults
 
 #: One colour per variant of a comparison, from the smallest varied value up.
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd")
@@ -77,3 +79,32 @@ def comparison(histories: Mapping[str, Sequence[pd.DataFrame]], summary: dict[st
     fig.legend(handles, legends, loc="outside lower center", ncols=len(legends))
     fig.suptitle(TITLES.get(name, name), fontsize=10)
     return fig
+
+
+def run_variant(params: Mapping[str, Any]) -> str:
+    return params["variant"]
+
+
+def comparison_of(results: ExperimentResults, name: str) -> Figure:
+    """:func:`comparison` ``name`` of the runs' histories, grouped by variant."""
+    return comparison(results.grouped(run_variant), results.summary, name)
+
+
+def draw_lr(results: ExperimentResults) -> Figure:
+    """The figure ``lr``: the logistic regressions by learning rate."""
+    return comparison_of(results, "lr")
+
+
+def draw_batch(results: ExperimentResults) -> Figure:
+    """The figure ``batch``: the network by batch size."""
+    return comparison_of(results, "batch")
+
+
+def draw_dropout(results: ExperimentResults) -> Figure:
+    """The figure ``dropout``: the network by dropout rate."""
+    return comparison_of(results, "dropout")
+
+
+def draw_momentum(results: ExperimentResults) -> Figure:
+    """The figure ``momentum``: the network by momentum."""
+    return comparison_of(results, "momentum")

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from dlrepro.figures.style import band, new_figure
+from dlrepro.results import ExperimentResults
 
 DIVERGENCE = {"small": ("#1f77b4", "-"), "large": ("#ff7f0e", "-")}
 SCHEDULES = {
@@ -64,3 +66,13 @@ def schedules(summary: dict[str, Any]):
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=3)
     return fig
+
+
+def draw_divergence(results: ExperimentResults) -> Figure:
+    """The figure ``divergence``: :func:`divergence` of the summary."""
+    return divergence(results.summary)
+
+
+def draw_schedules(results: ExperimentResults) -> Figure:
+    """The figure ``schedules``: :func:`schedules` of the summary."""
+    return schedules(results.summary)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
-from dlrepro.experiments.functions.opt_f1f2 import OPTIMIZERS, PROBLEMS
+from dlrepro.experiments.functions.opt_f1f2 import OPTIMIZERS, PROBLEMS, run_key
 from dlrepro.figures.style import COLOURS, LABELS, new_figure
+from dlrepro.results import ExperimentResults
 
 Histories = dict[tuple[str, str], pd.DataFrame]
 
@@ -65,3 +67,13 @@ def trajectories(histories: Histories):
     axes[0].set_ylabel("y")
     axes[1].legend(loc="lower right")
     return fig
+
+
+def draw_objective(results: ExperimentResults) -> Figure:
+    """The figure ``objective``: :func:`objective_curves` of the runs, keyed by their params."""
+    return objective_curves(results.histories_by(run_key))
+
+
+def draw_trajectories(results: ExperimentResults) -> Figure:
+    """The figure ``trajectories``: :func:`trajectories` of the runs, keyed by their params."""
+    return trajectories(results.histories_by(run_key))

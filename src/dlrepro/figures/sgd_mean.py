@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
+from dlrepro.experiments.functions.sgd_mean import run_lr
 from dlrepro.figures.style import new_figure
+from dlrepro.results import ExperimentResults
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 
@@ -28,3 +31,14 @@ def error_bands(curves_by_lr: dict[float, list[pd.DataFrame]], theory_by_lr: dic
     ax.set_ylabel("(y − y*)² (log scale)")
     ax.legend(loc="lower left", ncol=2)
     return fig
+
+
+def draw_error(results: ExperimentResults) -> Figure:
+    """The figure ``error``: :func:`error_bands` of the runs grouped by lr, at the mean of their
+    seeds' stationary levels (each seed draws its own points, so its own σ²)."""
+    theory: dict[float, list[float]] = {}
+    for record in results.records:
+        theory.setdefault(run_lr(record["params"]), []).append(
+            record["metrics"]["stationary_squared_error_theory"])
+    return error_bands(results.grouped(run_lr),
+                       {lr: sum(values) / len(values) for lr, values in theory.items()})

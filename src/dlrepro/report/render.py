@@ -16,8 +16,8 @@ import jinja2
 from markupsafe import Markup
 
 from dlrepro.claims import DEFAULT_CONFIDENCE
+from dlrepro.experiments.registry import EXPERIMENTS
 from dlrepro.report.maths import math_image
-from dlrepro.report.sections import sections_present
 from dlrepro.seed_intervals import MAX_SEEDS
 
 
@@ -74,7 +74,8 @@ class Renderer:
             "report.html.j2",
             medium,
             data=report_data,
-            sections=sections_present(report_data["experiments"]),
+            sections=[experiment for experiment in EXPERIMENTS
+                      if experiment.id in report_data["experiments"]],
             confidence_percent=f"{100 * verdicts.get('confidence', DEFAULT_CONFIDENCE):g}",
             max_seeds=MAX_SEEDS,
         )

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from dlrepro.experiments.seed_stats import metric, metric_over_seeds, over_seeds
+from dlrepro.results import value_label
 
 MODELS = ("plain", "batchnorm")
 CURVES = ("train_loss", "train_accuracy", "test_accuracy")
@@ -54,11 +55,6 @@ WRITE_UP = {
                 "test_accuracy": 96.526},
     },
 }
-
-
-def lr_key(lr: float) -> str:
-    """A learning rate as a summary key: 0.01 -> "0.01"."""
-    return f"{float(lr):g}"
 
 
 def curves(histories: list[pd.DataFrame]) -> dict[str, dict[str, list[float]]]:
@@ -89,13 +85,14 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
     order; each run's ``params`` hold ``model`` and ``lr``. Reads ``settings["lrs"]``: the
     smallest is "the small lr", the largest "the large lr".
     """
-    small, large = lr_key(min(settings["lrs"])), lr_key(max(settings["lrs"]))
+    small, large = value_label(min(settings["lrs"])), value_label(max(settings["lrs"]))
     settings_out: dict[str, dict[str, Any]] = {model: {} for model in MODELS}
     by_seed: dict[tuple[str, str], dict[int, tuple[dict, pd.DataFrame]]] = {}
     for model in MODELS:
-        for lr in (lr_key(lr) for lr in settings["lrs"]):
+        for lr in (value_label(lr) for lr in settings["lrs"]):
             runs = [(record, history) for record, history in zip(records, histories, strict=True)
-                    if record["params"]["model"] == model and lr_key(record["params"]["lr"]) == lr]
+                    if record["params"]["model"] == model
+                    and value_label(record["params"]["lr"]) == lr]
             by_seed[model, lr] = {record["seed"]: (record, history) for record, history in runs}
             finished = [history for record, history in runs if record["status"] == "ok"]
             settings_out[model][lr] = {
@@ -130,7 +127,8 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
     }
     large_lr = {model: settings_out[model][large]["final_test_accuracy"] for model in MODELS}
     without_curves = {model: {lr: {k: v for k, v in entry.items() if k != "curves"}
-                              for lr, entry in by_lr.items()} for model, by_lr in settings_out.items()}
+                              for lr, entry in by_lr.items()}
+                      for model, by_lr in settings_out.items()}
     return {
         "small_lr": small,
         "large_lr": large,

@@ -22,8 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from dlrepro.experiments.classifiers.batchnorm import curves, lr_key
+from dlrepro.experiments.classifiers.batchnorm import curves
 from dlrepro.experiments.seed_stats import metric, metric_over_seeds, over_seeds
+from dlrepro.results import value_label
 
 #: A run "failed" when its final training loss is at least this fraction of the chance-level
 #: loss ln(classes) (or not finite), and "trained" when it is below ``TRAINED`` of it.
@@ -43,9 +44,9 @@ def schedule_runs(settings: dict[str, Any]) -> dict[str, dict[str, str]]:
     last = first * float(settings["gamma"]) ** ((int(settings["epochs"]) - 1)
                                                 // int(settings["step_size"]))
     return {
-        "step": {"schedule": "step", "lr": lr_key(first)},
-        "constant_first": {"schedule": "constant", "lr": lr_key(first)},
-        "constant_last": {"schedule": "constant", "lr": lr_key(last)},
+        "step": {"schedule": "step", "lr": value_label(first)},
+        "constant_first": {"schedule": "constant", "lr": value_label(first)},
+        "constant_last": {"schedule": "constant", "lr": value_label(last)},
     }
 
 
@@ -67,22 +68,26 @@ def _finals(runs: list[tuple[dict, pd.DataFrame]], early_epoch: int) -> dict[str
     }
 
 
-def summarise(
-    records: list[dict[str, Any]],
-    histories: list[pd.DataFrame],
-    divergence_records: list[dict[str, Any]],
-    divergence_histories: list[pd.DataFrame],
-    settings: dict[str, Any],
-    divergence_lrs: list[float],
-) -> dict[str, Any]:
-    """The divergence half from ``batchnorm``'s plain runs at the smallest and largest of
-    ``divergence_lrs``; the schedule half from this experiment's runs (``params``: schedule, lr)."""
-    small, large = lr_key(min(divergence_lrs)), lr_key(max(divergence_lrs))
-    chance = metric(divergence_records[0]["metrics"], "initial_loss_chance")
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict[str, Any]:
+    """The divergence half and the schedule half.
+
+    ``records`` and ``histories`` (in the same order) hold this experiment's runs (``params``:
+    schedule, lr) and ``batchnorm``'s divergence runs, told apart by ``record["experiment"]``:
+    the divergence half is read from batchnorm's plain runs at the smallest and largest of
+    ``settings["divergence_lrs"]`` (batchnorm's lrs), the schedule half from this experiment's.
+    """
+    runs_of: dict[str, list[tuple[dict, pd.DataFrame]]] = {"lr_schedule": [], "batchnorm": []}
+    for record, history in zip(records, histories, strict=True):
+        runs_of[record["experiment"]].append((record, history))
+
+    small = value_label(min(settings["divergence_lrs"]))
+    large = value_label(max(settings["divergence_lrs"]))
+    chance = metric(runs_of["batchnorm"][0][0]["metrics"], "initial_loss_chance")
     divergence: dict[str, Any] = {}
     for name, lr in (("small", small), ("large", large)):
-        runs = [(r, h) for r, h in zip(divergence_records, divergence_histories, strict=True)
-                if r["params"]["model"] == "plain" and lr_key(r["params"]["lr"]) == lr]
+        runs = [(r, h) for r, h in runs_of["batchnorm"]
+                if r["params"]["model"] == "plain" and value_label(r["params"]["lr"]) == lr]
         finals = [metric(r["metrics"], "final_train_loss") for r, _ in runs]
         divergence[name] = {
             "lr": float(lr),
@@ -102,9 +107,9 @@ def summarise(
     early = int(settings["early_epoch"])
     schedules: dict[str, Any] = {}
     for role, run in schedule_runs(settings).items():
-        runs = [(r, h) for r, h in zip(records, histories, strict=True)
+        runs = [(r, h) for r, h in runs_of["lr_schedule"]
                 if r["params"]["schedule"] == run["schedule"]
-                and lr_key(r["params"]["lr"]) == run["lr"]]
+                and value_label(r["params"]["lr"]) == run["lr"]]
         schedules[role] = {**run, **_finals(runs, early)}
     return {
         "write_up_data": None,  # the write-up ran nothing: its statements hold on any data

@@ -1,42 +1,25 @@
-"""The fully connected classifier of the BatchNorm and learning-rate experiments, and one run."""
+"""One run of the fully connected classifier of the BatchNorm and learning-rate experiments."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 import torch
-from torch import nn
 
 from dlrepro.data.base import DataSet
-from dlrepro.experiments.classifiers.training import as_inputs, as_labels, fit
 from dlrepro.experiments.runs import (
     batch_generator,
     data_record,
     flush_subnormals,
+    is_finite,
     make_deterministic,
     seed_init,
 )
+from dlrepro.experiments.training import EpochStats, as_inputs, as_labels, fit, mlp
 from dlrepro.results import RunResult
-
-
-def build_mlp(n_inputs: int, hidden: Sequence[int], classes: int, batchnorm: bool) -> nn.Sequential:
-    """Linear → [BatchNorm1d] → ReLU per hidden layer, then a Linear to the class logits.
-
-    With and without BatchNorm the Linear layers are created in the same order, so one seed
-    gives both networks the same initial weights (BatchNorm starts at scale 1, shift 0).
-    """
-    layers: list[nn.Module] = []
-    for width in hidden:
-        layers.append(nn.Linear(n_inputs, width))
-        if batchnorm:
-            layers.append(nn.BatchNorm1d(width))
-        layers.append(nn.ReLU())
-        n_inputs = width
-    layers.append(nn.Linear(n_inputs, classes))
-    return nn.Sequential(*layers)
 
 
 def train_run(
@@ -71,16 +54,30 @@ def train_run(
     test = (as_inputs(data.arrays["X_test"], device), as_labels(data.arrays["y_test"], device))
     seed_init(seed)
     classes = int(data.info.get("classes", int(data.arrays["y_train"].max()) + 1))
-    model = build_mlp(train[0].shape[1], settings["hidden"], classes, batchnorm).to(device)
+    model = mlp(train[0].shape[1], settings["hidden"], classes, batchnorm=batchnorm).to(device)
     # fused: one kernel per parameter for the whole update (the same arithmetic as the default
     # loop, without its per-tensor Python overhead, which dominates steps of this small network)
     optimizer = torch.optim.SGD(model.parameters(), lr=float(lr),
                                 momentum=float(settings["momentum"]), fused=True)
     scheduler = (torch.optim.lr_scheduler.StepLR(optimizer, int(step_size), float(gamma))
                  if step_size else None)
-    rows, finished = fit(model, optimizer, train, test, epochs=int(epochs),
-                         batch_size=int(settings["batch_size"]),
-                         generator=batch_generator(seed), scheduler=scheduler)
+    rows = []
+
+    def end_epoch(epoch: int, trained: EpochStats, evaluated: dict[str, EpochStats]) -> bool:
+        tested = evaluated["test"]
+        rows.append({
+            "epoch": epoch, "lr": optimizer.param_groups[0]["lr"],
+            "train_loss": trained.loss, "train_accuracy": 100.0 * trained.accuracy,
+            "max_batch_loss": trained.max_loss,
+            "test_loss": tested.loss, "test_accuracy": 100.0 * tested.accuracy,
+        })
+        return is_finite(trained.loss, tested.loss)
+
+    fit(model, optimizer, train, {"test": test}, epochs=int(epochs),
+        batch_size=int(settings["batch_size"]), generator=batch_generator(seed),
+        end_epoch=end_epoch, scheduler=scheduler)
+    finished = len(rows) == int(epochs) and is_finite(rows[-1]["train_loss"],
+                                                     rows[-1]["test_loss"])
     history = pd.DataFrame(rows)
     last = history.iloc[-1]
     final = {

@@ -172,8 +172,15 @@ def affine_simplification_error(history: pd.DataFrame) -> float:
     return float(np.abs(history["f_log_exp_affine"].to_numpy() - (3 * x + 1)).max())
 
 
-def summarise(history: pd.DataFrame, settings: dict[str, Any]) -> dict[str, Any]:
-    """summary.json of the experiment, from the run's curves."""
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict[str, Any]:
+    """summary.json of the experiment: :func:`summarise_curves` of its one run's curves."""
+    [history] = histories
+    return summarise_curves(history, settings)
+
+
+def summarise_curves(history: pd.DataFrame, settings: dict[str, Any]) -> dict[str, Any]:
+    """What the curves show, from the history alone: :func:`run` takes its metrics from it."""
     x = history["x"].to_numpy()
     return {
         "grid": {"x_min": float(x[0]), "x_max": float(x[-1]), "points": len(x)},
@@ -188,7 +195,7 @@ def summarise(history: pd.DataFrame, settings: dict[str, Any]) -> dict[str, Any]
 def run(settings: dict[str, Any]) -> RunResult:
     """The curves on the grid; metrics are the summary's numbers, keyed function/measure."""
     history = curves(settings)
-    summary = summarise(history, settings)
+    summary = summarise_curves(history, settings)
     metrics = {
         f"{name}/{key}": value
         for name, description in summary["functions"].items()

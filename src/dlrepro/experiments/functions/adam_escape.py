@@ -306,8 +306,12 @@ def gd_outcome(orbit: pd.DataFrame, h: float) -> dict[str, Any]:
     }
 
 
-def summarise(metrics: dict[str, Any], history: pd.DataFrame, settings: dict[str, Any]) -> dict:
-    """The run's measurements arranged for the report and the claims."""
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict:
+    """The one run's measurements arranged for the report and the claims."""
+    [record] = records
+    [history] = histories
+    metrics = record["metrics"]
     gd_rows = history[history["optimiser"] == "gd"]
     sweep = {f"{h:g}": gd_outcome(rows, h) for h, rows in gd_rows.groupby("h")}
     chosen = sweep[f"{settings['gd']['h']:g}"]

@@ -63,9 +63,13 @@ def run(settings: dict[str, Any]) -> RunResult:
     return RunResult(metrics=derivatives(*check_inputs(settings)))
 
 
-def summarise(metrics: dict[str, float], settings: dict[str, Any]) -> dict[str, Any]:
-    """summary.json: autograd totals, the two path contributions and the closed forms."""
+def summarise(records: list[dict[str, Any]], histories: list[None],
+              settings: dict[str, Any]) -> dict[str, Any]:
+    """summary.json of the one run (which has no history): autograd totals, the two path
+    contributions and the closed forms."""
     a, b = check_inputs(settings)
+    [record] = records
+    metrics = record["metrics"]
     return {
         "a": a,
         "b": b,

@@ -262,13 +262,17 @@ def _per_coordinate(metrics: Mapping[str, Any], prefix: str, name: str) -> dict[
     return {coordinate: metrics[f"{prefix}{name}_{coordinate}"] for coordinate in COORDINATES}
 
 
-def summarise(metrics: Mapping[str, Any], settings: dict[str, Any]) -> dict:
-    """The run's inference and the zig-zag explanation, nested for summary.json.
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict:
+    """The one run's inference and the zig-zag explanation, nested for summary.json; its metrics
+    hold every number, so ``histories`` go unread.
 
     ``true`` is None when the trajectory came from a file (the parameters are then unknown), and
     so is ``inference_error`` (the largest |inferred − true| over a1, a2, c1, c2).
     """
     validate(settings)
+    [record] = records
+    metrics = record["metrics"]
     lr = metrics["lr"]
     inferred = {name: metrics[f"inferred_{name}"] for name in PARAMETERS}
     true = None if metrics["source"] == "file" else {n: metrics[f"true_{n}"] for n in PARAMETERS}

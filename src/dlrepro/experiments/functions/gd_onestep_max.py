@@ -49,7 +49,14 @@ def step_record(x0: float, lr: float) -> dict[str, float]:
     return {"x0": x0, "lr": lr, "x1": x1, "f_x0": objective(x0), "f_x1": objective(x1)}
 
 
-def summarise(settings: dict[str, Any]) -> dict[str, Any]:
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict[str, Any]:
+    """summary.json: :func:`one_step_summary` of the settings, which the run's metrics and
+    history come from too."""
+    return one_step_summary(settings)
+
+
+def one_step_summary(settings: dict[str, Any]) -> dict[str, Any]:
     """The family (x0, lr(x0), x1) for the configured starts and the write-up's pair, each x1
     from the actual GD step."""
     starts = settings["starts"]
@@ -80,7 +87,7 @@ def summarise(settings: dict[str, Any]) -> dict[str, Any]:
 
 def run(settings: dict[str, Any]) -> RunResult:
     """The run's record: every step of the family as a curve, the landing errors as metrics."""
-    summary = summarise(settings)
+    summary = one_step_summary(settings)
     metrics = {
         "max_abs_x1": summary["max_abs_x1"],
         "write_up_abs_x1": summary["write_up_pair"]["abs_x1"],

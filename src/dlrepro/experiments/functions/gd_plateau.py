@@ -232,13 +232,16 @@ def run_key(params: Mapping[str, Any]) -> RunKey:
     return float(params["start"]), float(params["lr"]), params["kind"] == "decayed"
 
 
-def summarise(metrics_by_run: Mapping[RunKey, Mapping[str, Any]], settings: dict[str, Any]) -> dict:
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict:
     """The final-x table of the sweep, outcome counts, the schedule's runs and the lr bounds.
 
-    ``metrics_by_run`` maps (start, lr, decayed) to a run's metrics. Tables are keyed by
-    f"{start:g}" then f"{lr:g}", e.g. summary["final"]["10"]["0.01"]["x"].
+    Each run of ``records`` is found by its (start, lr, decayed) params; its metrics hold all
+    the tables need, so ``histories`` go unread. Tables are keyed by f"{start:g}" then
+    f"{lr:g}", e.g. summary["final"]["10"]["0.01"]["x"].
     """
     validate(settings)
+    metrics_by_run = {run_key(record["params"]): record["metrics"] for record in records}
     final, counts = {}, {}
     for start in settings["starts"]:
         rows = {

@@ -109,11 +109,15 @@ def run_key(params: dict[str, Any]) -> tuple[str, str]:
     return params["function"], params["optimizer"]
 
 
-def summarise(histories: dict[tuple[str, str], pd.DataFrame], settings: dict[str, Any]) -> dict:
-    """Final objectives, phase rates and the f1/f2 gap per optimiser, from every run's curve."""
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict:
+    """Final objectives, phase rates and the f1/f2 gap per optimiser, from every run's curve
+    (``histories``, matched to their run by the params of ``records``)."""
+    curves = {run_key(record["params"]): history
+              for record, history in zip(records, histories, strict=True)}
     split = min(settings["phase_split"], settings["iterations"] - 1)
     final, rates, reach, gap = {}, {}, {}, {}
-    for (function, optimizer), history in sorted(histories.items()):
+    for (function, optimizer), history in sorted(curves.items()):
         objective = history["objective"].to_numpy()
         final.setdefault(function, {})[optimizer] = float(objective[-1])
         rates.setdefault(function, {})[optimizer] = {
@@ -124,9 +128,9 @@ def summarise(histories: dict[tuple[str, str], pd.DataFrame], settings: dict[str
             objective, settings["target_objective"]
         )
     for optimizer in OPTIMIZERS:
-        if ("f1", optimizer) in histories and ("f2", optimizer) in histories:
-            curve1 = histories[("f1", optimizer)]["objective"].to_numpy()
-            curve2 = histories[("f2", optimizer)]["objective"].to_numpy()
+        if ("f1", optimizer) in curves and ("f2", optimizer) in curves:
+            curve1 = curves[("f1", optimizer)]["objective"].to_numpy()
+            curve2 = curves[("f2", optimizer)]["objective"].to_numpy()
             gap[optimizer] = relative_gap(curve1, curve2)
     return {
         "iterations": settings["iterations"],

@@ -78,8 +78,12 @@ def run(settings: dict[str, Any]) -> RunResult:
     return RunResult(metrics=metrics)
 
 
-def summarise(metrics: dict[str, int], settings: dict[str, Any]) -> dict[str, Any]:
-    """summary.json: per architecture, the layer sizes, the sums and both counts."""
+def summarise(records: list[dict[str, Any]], histories: list[None],
+              settings: dict[str, Any]) -> dict[str, Any]:
+    """summary.json of the one run (which has no history): per architecture, the layer sizes,
+    the sums and both counts."""
+    [record] = records
+    metrics = record["metrics"]
     architectures = {}
     for hidden in settings["hidden_layers"]:
         sizes, name = layer_sizes(settings, hidden), architecture_name(hidden)

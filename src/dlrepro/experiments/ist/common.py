@@ -1,9 +1,8 @@
 """What the IST experiments share: model inputs from the images, the epoch loop of the numpy
 models, and the statistics of run records over seeds.
 
-Inputs: every image is flattened row by row and its pixels divided by 255, as float32 (the same
-as :func:`dlrepro.experiments.classifiers.training.as_inputs` does for the torch models), so
-the numpy and the torch models see the same numbers.
+Inputs: :func:`dlrepro.data.base.pixel_features`, as for the torch models, so the numpy and
+the torch models see the same numbers.
 """
 
 from __future__ import annotations
@@ -17,17 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dlrepro.data.base import DataSet
+from dlrepro.data.base import DataSet, pixel_features
 from dlrepro.experiments.runs import STREAM_BATCHES, stream_seed
 from dlrepro.experiments.seed_stats import metric, metric_over_seeds, over_seeds
 
 SPLITS = ("train", "val", "test")
-
-
-def features(images: np.ndarray) -> np.ndarray:
-    """Images (n, …) of 8-bit pixels as float32 rows (n, features) in [0, 1]."""
-    flat = np.asarray(images).reshape(len(images), -1)
-    return flat.astype(np.float32) / np.float32(255.0)
 
 
 @dataclass
@@ -45,7 +38,7 @@ class Prepared:
 
 def prepare(data: DataSet) -> Prepared:
     return Prepared(
-        X={split: features(data.arrays[f"X_{split}"]) for split in SPLITS},
+        X={split: pixel_features(data.arrays[f"X_{split}"]) for split in SPLITS},
         y={split: np.asarray(data.arrays[f"y_{split}"], dtype=np.int64) for split in SPLITS},
         classes=int(data.info["classes"]),
     )

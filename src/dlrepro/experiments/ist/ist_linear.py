@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from dlrepro.data.base import DataSet
 from dlrepro.experiments.ist.common import (
@@ -89,10 +90,12 @@ def run(settings: dict[str, Any], data: DataSet, model: str, seed: int) -> RunRe
     return RunResult(metrics=metrics, history=result.history, data=data_record(data))
 
 
-def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[str, Any]:
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict[str, Any]:
     """Per variant, mean ± std over seeds; the ℓ2 comparison; the write-up's numbers.
 
     ``records`` are the runs' metrics.json documents; a run's variant is its ``params["model"]``.
+    Their metrics hold every number, so ``histories`` go unread.
     ``l2_effect`` holds logistic_l2 minus logistic, seed by seed (``*_gain``), and the ratio of
     their mean weight norms.
     """

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from dlrepro.data.base import DataSet
 from dlrepro.experiments.ist.common import final_metrics, fit, prepare, runtime, seed_stats
@@ -51,8 +52,10 @@ def run(settings: dict[str, Any], data: DataSet, seed: int) -> RunResult:
     return RunResult(metrics=metrics, history=history, data=data_record(data))
 
 
-def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[str, Any]:
-    """The final numbers over seeds, beside the write-up's."""
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict[str, Any]:
+    """The final numbers over seeds, beside the write-up's; the records' metrics hold them, so
+    ``histories`` go unread."""
     stats = seed_stats(records, QUANTITIES)
     return {
         **{key: settings.get(key) for key in ("hidden", "lr", "epochs", "init_mean", "init_std")},

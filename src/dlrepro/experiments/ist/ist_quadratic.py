@@ -236,9 +236,11 @@ def run(settings: dict[str, Any], seed: int) -> RunResult:
     return RunResult(metrics=metrics, history=history, data=DATA)
 
 
-def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[str, Any]:
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict[str, Any]:
     """Over seeds: the worst agreement and whether every seed agrees within ``tolerance``, the
-    write-up's formulas against ours, and how close training θ came to the closed form."""
+    write-up's formulas against ours, and how close training θ came to the closed form. The
+    records' metrics hold every number, so ``histories`` go unread."""
     def values(key: str) -> list:
         return [record["metrics"][key] for record in records]
 

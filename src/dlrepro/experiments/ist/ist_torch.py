@@ -36,9 +36,8 @@ import torch
 from torch import nn
 
 from dlrepro.data.base import DataSet
-from dlrepro.experiments.classifiers.training import as_inputs, as_labels, evaluate, train_epoch
 from dlrepro.experiments.ist.common import group_by, runtime, seed_stats
-from dlrepro.experiments.ist.variants import comparisons, parse_variant, variant_name
+from dlrepro.experiments.ist.variants import comparisons, parse_variant
 from dlrepro.experiments.runs import (
     batch_generator,
     data_record,
@@ -48,6 +47,7 @@ from dlrepro.experiments.runs import (
     seed_init,
 )
 from dlrepro.experiments.seed_stats import over_seeds
+from dlrepro.experiments.training import EpochStats, as_inputs, as_labels, evaluate, fit, mlp
 from dlrepro.results import RunResult
 
 QUANTITIES = ("test_acc", "val_acc", "train_acc", "train_loss", "val_loss", "test_loss",
@@ -88,14 +88,9 @@ def build_model(point: Mapping[str, Any], settings: Mapping[str, Any], n_feature
                 classes: int) -> nn.Module:
     if point["model"] == "logreg":
         return nn.Linear(n_features, classes)
-    mlp = settings["mlp"]
-    layers: list[nn.Module] = []
-    width = n_features
-    for _ in range(int(mlp["layers"])):
-        layers += [nn.Linear(width, int(mlp["hidden"])), nn.ReLU(),
-                   nn.Dropout(float(point["dropout"]))]
-        width = int(mlp["hidden"])
-    return nn.Sequential(*layers, nn.Linear(width, classes))
+    network = settings["mlp"]
+    return mlp(n_features, [int(network["hidden"])] * int(network["layers"]), classes,
+               dropout=float(point["dropout"]))
 
 
 def hyperparameters(point: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -129,19 +124,20 @@ def run(settings: dict[str, Any], data: DataSet, variant: str | Mapping[str, Any
     model = build_model(point, settings, X["train"].shape[1], int(data.info["classes"])).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=hyper["lr"], momentum=hyper["momentum"],
                                 weight_decay=hyper["l2"])
-    generator = batch_generator(seed)
-
     history = []
-    for epoch in range(1, hyper["epochs"] + 1):
-        trained = train_epoch(model, optimizer, X["train"], y["train"], hyper["batch_size"],
-                              generator)
-        validation = evaluate(model, X["val"], y["val"])
+
+    def end_epoch(epoch: int, trained: EpochStats, evaluated: dict[str, EpochStats]) -> bool:
+        validation = evaluated["val"]
         history.append({"epoch": epoch, "train_loss": trained.loss, "train_acc": trained.accuracy,
                         "val_loss": validation.loss, "val_acc": validation.accuracy})
-        if not is_finite(trained.loss, validation.loss):
-            break
+        return is_finite(trained.loss, validation.loss)
+
+    fit(model, optimizer, (X["train"], y["train"]), {"val": (X["val"], y["val"])},
+        epochs=hyper["epochs"], batch_size=hyper["batch_size"], generator=batch_generator(seed),
+        end_epoch=end_epoch)
     history = pd.DataFrame(history)
-    finished = len(history) == hyper["epochs"] and is_finite(trained.loss, validation.loss)
+    last = history.iloc[-1]
+    finished = len(history) == hyper["epochs"] and is_finite(last["train_loss"], last["val_loss"])
     metrics = _final_metrics(history, finished,
                              evaluate(model, X["test"], y["test"]) if finished else None)
     return RunResult(metrics=metrics, history=history, data=data_record(data))
@@ -172,14 +168,14 @@ def _final_metrics(history: pd.DataFrame, finished: bool, test) -> dict[str, Any
 # --- summary over variants and seeds -------------------------------------------------------------
 
 
-def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
-              histories: list[pd.DataFrame] | None = None) -> dict[str, Any]:
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict[str, Any]:
     """Every variant's numbers (mean ± std over seeds) and the four comparisons.
 
     ``records`` are the runs' metrics.json documents; a run's point is read from its
     ``params["variant"]`` (the run folder's wildcard). ``settings`` is the whole ``ist_torch``
-    section (the comparisons come from it). ``histories`` (optional, in the order of
-    ``records``) add the momentum comparison's epoch-by-epoch losses.
+    section (the comparisons come from it). ``histories`` (the runs' curves, in the order of
+    ``records``) give the momentum comparison's epoch-by-epoch losses.
 
     Per comparison, mappings from the varied value's label (``"0.001"``, ``"64"``, ``"0.25"``,
     ``"0.9"``) to the values over seeds: ``test_acc``, ``val_acc``, ``test_error`` and
@@ -212,9 +208,8 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
     if "momentum" in summary:
         without, with_ = _lowest_and_highest(summary["momentum"])
         summary["momentum"].update({"without": without, "with": with_})
-        if histories is not None:
-            summary["momentum"].update(_momentum_curves(
-                records, histories, comparisons(settings)["momentum"]))
+        summary["momentum"].update(_momentum_curves(records, histories,
+                                                    comparisons(settings)["momentum"]))
     summary["write_up"] = WRITE_UP
     return summary
 

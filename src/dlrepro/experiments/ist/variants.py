@@ -9,12 +9,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from dlrepro.results import value_label
+
 MODELS = ("logreg", "mlp")
-
-
-def value_label(value: float) -> str:
-    """A number as names and summary keys show it: 0.001 -> "0.001", 1e-05 -> "1e-05", 0 -> "0"."""
-    return f"{float(value):g}"
 
 
 def variant_name(point: Mapping[str, Any]) -> str:

@@ -43,13 +43,11 @@ from torch import nn
 from torch.nn import functional as F
 
 from dlrepro.data.base import DataSet
-from dlrepro.experiments.regressors.training import (
+from dlrepro.experiments.regressors.preparation import (
     Prepared,
     best_reachable,
-    evaluate,
     in_both_units,
     prepare,
-    train_epoch,
 )
 from dlrepro.experiments.runs import (
     batch_generator,
@@ -58,8 +56,9 @@ from dlrepro.experiments.runs import (
     make_deterministic,
     seed_init,
 )
+from dlrepro.experiments.training import EpochStats, evaluate, fit, summed_squared_error
 from dlrepro.experiments.seed_stats import metric, over_seeds
-from dlrepro.results import RunResult
+from dlrepro.results import RunResult, value_label
 
 PARTS = ("train", "val", "test")
 LAST_COSTS = 10
@@ -87,19 +86,14 @@ WRITE_UP = {
 }
 
 
-def lr_label(lr: float) -> str:
-    """A learning rate as a summary key: 0.0001 -> "0.0001", 1e-05 -> "1e-05", 1.0 -> "1"."""
-    return f"{float(lr):g}"
-
-
 def build_model(n_features: int) -> nn.Module:
     """ŷ = xᵀw + b."""
     return nn.Linear(n_features, 1)
 
 
 def fmse_loss(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """fMSE = (1/2n) Σ (ŷ − y)²."""
-    return 0.5 * F.mse_loss(prediction, target)
+    """fMSE = (1/2n) Σ (ŷ − y)² of one-output predictions."""
+    return 0.5 * F.mse_loss(prediction.view(-1), target)
 
 
 @dataclass
@@ -129,28 +123,32 @@ def train(
     """
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     trace, recent = Trace(), deque(maxlen=LAST_COSTS)
-    for epoch in range(1, max(checkpoints) + 1):
-        costs = train_epoch(model, optimizer, data.X_train, data.y_train, batch_size, generator,
-                            fmse_loss)
-        recent.extend(costs.tolist())
-        val_mse = evaluate(model, data.X_val, data.y_val)
-        train_mse = evaluate(model, data.X_train, data.y_train)
+
+    def end_epoch(epoch: int, trained: EpochStats, evaluated: dict[str, EpochStats]) -> bool:
+        recent.extend(trained.batch_losses.tolist())
+        val_mse, train_mse = evaluated["val"].loss, evaluated["train"].loss
         trace.history.append({
             "epoch": epoch,
-            "train_cost": float(costs.mean()),  # mean minibatch fMSE while the epoch ran
+            "train_cost": float(trained.batch_losses.mean()),  # mean minibatch fMSE of the epoch
             "train_fmse": train_mse / 2,  # the whole training part, after the epoch
             "val_mse": val_mse,
         })
         trace.epochs_completed = epoch
-        if not is_finite(costs, train_mse, val_mse):
+        if not is_finite(trained.batch_losses, train_mse, val_mse):
             trace.diverged = True
-            break
+            return False
         if epoch in checkpoints:
             trace.checkpoints[epoch] = {
                 "train": train_mse, "val": val_mse,
-                "test": evaluate(model, data.X_test, data.y_test),
+                "test": evaluate(model, data.X_test, data.y_test, summed_squared_error).loss,
                 "last_costs": list(recent),
             }
+        return True
+
+    fit(model, optimizer, (data.X_train, data.y_train),
+        {"val": (data.X_val, data.y_val), "train": (data.X_train, data.y_train)},
+        epochs=max(checkpoints), batch_size=batch_size, generator=generator,
+        end_epoch=end_epoch, loss_fn=fmse_loss, summed_loss=summed_squared_error)
     trace.last_costs = list(recent)
     return trace
 
@@ -219,16 +217,19 @@ def _cell(runs: list[dict[str, Any]], epoch: int, targets: str) -> dict[str, Any
     return cell
 
 
-def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[str, Any]:
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict[str, Any]:
     """The grid, the selection on validation, the selected setting's errors, the divergence.
 
     ``records`` are the runs' metrics.json documents; a run's lr and batch size are read from
-    its ``params`` (``lr``, ``batch_size``). Reads ``settings``: ``lrs`` (the grid selected
-    from), ``divergence_lrs`` (optional), ``checkpoints``, ``targets``.
+    its ``params`` (``lr``, ``batch_size``). ``histories`` (the runs' curves, in the same order)
+    are not read: every number here is in the records, at the checkpoint epochs. Reads
+    ``settings``: ``lrs`` (the grid selected from), ``divergence_lrs`` (optional),
+    ``checkpoints``, ``targets``.
     """
     targets = settings["targets"]
     checkpoints = sorted(int(epoch) for epoch in settings["checkpoints"])
-    grid_lrs = {lr_label(lr) for lr in settings["lrs"]}
+    grid_lrs = {value_label(lr) for lr in settings["lrs"]}
     runs_by_cell: dict[tuple[float, int], list[dict]] = defaultdict(list)
     for record in records:
         params = record["params"]
@@ -239,12 +240,12 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[s
         for epoch in checkpoints:
             cell = _cell(runs, epoch, targets)
             row = {"lr": lr, "batch_size": batch_size, "epochs": epoch,
-                   "in_grid": lr_label(lr) in grid_lrs, **cell}
+                   "in_grid": value_label(lr) in grid_lrs, **cell}
             table.append(row)
             if row["in_grid"]:
-                grid.setdefault(lr_label(lr), {}).setdefault(str(batch_size), {})[str(epoch)] = (
-                    over_seeds({run["seed"]: metric(run["metrics"], f"val_mse_epoch{epoch}")
-                                for run in runs}))
+                cells = grid.setdefault(value_label(lr), {}).setdefault(str(batch_size), {})
+                cells[str(epoch)] = over_seeds(
+                    {run["seed"]: metric(run["metrics"], f"val_mse_epoch{epoch}") for run in runs})
 
     candidates = [row for row in table if row["in_grid"] and not row["diverged"]]
     selected = min(candidates, key=lambda row: row["val_mse"]) if candidates else None
@@ -254,7 +255,7 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any]) -> dict[s
         statuses = [record["status"] for (cell_lr, _), runs in runs_by_cell.items()
                     if cell_lr == lr for record in runs]
         diverged = sum(status == "diverged" for status in statuses)
-        divergence[lr_label(lr)] = {"lr": lr, "runs": len(statuses), "diverged": diverged,
+        divergence[value_label(lr)] = {"lr": lr, "runs": len(statuses), "diverged": diverged,
                                     "fraction": diverged / len(statuses)}
 
     summary = {

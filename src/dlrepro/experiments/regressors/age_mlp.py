@@ -45,14 +45,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from dlrepro.data.base import DataSet
-from dlrepro.experiments.regressors.training import (
-    EVAL_BATCH,
-    best_reachable,
-    evaluate,
-    in_both_units,
-    prepare,
-    train_epoch,
-)
+from dlrepro.experiments.regressors.preparation import best_reachable, in_both_units, prepare
 from dlrepro.experiments.runs import (
     batch_generator,
     data_record,
@@ -61,6 +54,14 @@ from dlrepro.experiments.runs import (
     seed_init,
 )
 from dlrepro.experiments.seed_stats import metric, over_seeds
+from dlrepro.experiments.training import (
+    EVAL_BATCH,
+    EpochStats,
+    evaluate,
+    fit,
+    mlp,
+    summed_squared_error,
+)
 from dlrepro.results import RunResult
 
 LAST_COSTS = 10
@@ -94,7 +95,12 @@ WRITE_UP = {
 
 def build_model(n_features: int, hidden: int = 64) -> nn.Module:
     """n_features → hidden → 1, ReLU between."""
-    return nn.Sequential(nn.Linear(n_features, hidden), nn.ReLU(), nn.Linear(hidden, 1))
+    return mlp(n_features, [hidden], 1)
+
+
+def mse_loss(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """The mean squared error of one-output predictions."""
+    return F.mse_loss(outputs.view(-1), targets)
 
 
 def dead_units(model: nn.Module, X: torch.Tensor) -> int:
@@ -124,24 +130,28 @@ def run(settings: dict[str, Any], data: DataSet, seed: int, device: str = "cpu")
     seed_init(seed)
     model = build_model(prepared.X_train.shape[1], int(settings["hidden"])).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=float(settings["lr"]))
-    generator = batch_generator(seed)
     # null: the whole training part in one batch, i.e. full-batch gradient descent
     batch_size = int(settings["batch_size"] or len(prepared.X_train))
-
     history, recent = [], deque(maxlen=LAST_COSTS)
-    for epoch in range(1, int(settings["epochs"]) + 1):
-        costs = train_epoch(model, optimizer, prepared.X_train, prepared.y_train,
-                            batch_size, generator, F.mse_loss)
-        recent.extend(costs.tolist())
-        train_mse = evaluate(model, prepared.X_train, prepared.y_train)
-        val_mse = evaluate(model, prepared.X_val, prepared.y_val)
-        history.append({"epoch": epoch, "train_cost": float(costs.mean()),
+
+    def end_epoch(epoch: int, trained: EpochStats, evaluated: dict[str, EpochStats]) -> bool:
+        recent.extend(trained.batch_losses.tolist())
+        train_mse, val_mse = evaluated["train"].loss, evaluated["val"].loss
+        history.append({"epoch": epoch, "train_cost": float(trained.batch_losses.mean()),
                         "train_mse": train_mse, "val_mse": val_mse})
-        if not is_finite(costs, train_mse, val_mse):
-            break
+        return is_finite(trained.batch_losses, train_mse, val_mse)
+
+    epoch = fit(model, optimizer, (prepared.X_train, prepared.y_train),
+                {"train": (prepared.X_train, prepared.y_train),
+                 "val": (prepared.X_val, prepared.y_val)},
+                epochs=int(settings["epochs"]), batch_size=batch_size,
+                generator=batch_generator(seed), end_epoch=end_epoch, loss_fn=mse_loss,
+                summed_loss=summed_squared_error)
+    train_mse, val_mse = history[-1]["train_mse"], history[-1]["val_mse"]
 
     finished = is_finite(train_mse, val_mse) and epoch == int(settings["epochs"])
-    test_mse = evaluate(model, prepared.X_test, prepared.y_test) if finished else math.nan
+    test_mse = (evaluate(model, prepared.X_test, prepared.y_test, summed_squared_error).loss
+                if finished else math.nan)
     final = {"train": train_mse, "val": val_mse, "test": test_mse} if finished else {
         part: math.nan for part in PARTS}
     metrics: dict[str, Any] = {f"{part}_mse": mse for part, mse in final.items()}
@@ -157,17 +167,16 @@ def run(settings: dict[str, Any], data: DataSet, seed: int, device: str = "cpu")
     return RunResult(metrics=metrics, history=pd.DataFrame(history), data=data_record(data))
 
 
-
-def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
-              histories: list[pd.DataFrame] | None = None) -> dict[str, Any]:
+def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
+              settings: dict[str, Any]) -> dict[str, Any]:
     """Mean ± std over seeds of the final errors, in training units and in both units.
 
     ``test_r2`` is 1 − test MSE / test MSE of predicting the training mean: 0 for a network that
     learnt nothing but the mean, 1 for a perfect one.
 
-    ``records`` are the runs' metrics.json documents; ``histories`` (optional, in the same
-    order) add the curve at the write-up's logged epochs and the minimum of the validation
-    curve, over the runs that did not diverge. Reads ``settings``: ``targets``, and
+    ``records`` are the runs' metrics.json documents and ``histories`` their curves, in the same
+    order; the curves give the seed means at the write-up's logged epochs and the minimum of the
+    validation curve, over the runs that did not diverge. Reads ``settings``: ``targets``, and
     ``log_every`` (100 if absent).
     """
     targets = settings["targets"]
@@ -203,7 +212,7 @@ def summarise(records: list[dict[str, Any]], settings: dict[str, Any],
     summary["last_costs"] = {str(record["seed"]): record["metrics"]["last_costs"]
                              for record in records}
     finished = {record["seed"]: history
-                for history, record in zip(histories or [], records, strict=False)
+                for history, record in zip(histories, records, strict=True)
                 if record["status"] == "ok"}
     if finished:  # curves of diverged runs would turn every mean into NaN
         summary.update(_curve_summary(finished, int(settings.get("log_every", 100))))

@@ -1,8 +1,7 @@
-"""What the two age regressors share: device, split, preprocessing, one epoch, evaluation.
+"""What the two age regressors share: the split, the preprocessing, errors in both units.
 
-Speed comes from doing less work: the arrays become tensors on the device once per run, a
-minibatch is a slice of a random permutation of row indices (no DataLoader, no copies of the
-data set), and evaluation runs under ``torch.no_grad()`` in large batches.
+The arrays become tensors on the device once per run; training and evaluation are
+:mod:`dlrepro.experiments.training`'s.
 
 Every stochastic choice comes from the run's seed, each from its own stream (numpy's
 ``SeedSequence([seed, stream])``): the train/validation split, the initial weights
@@ -23,20 +22,17 @@ Preprocessing, fitted on the training part of the split only (never on validatio
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
-from dlrepro.data.base import DataSet
+from dlrepro.data.base import DataSet, pixel_features
 from dlrepro.experiments.runs import STREAM_SPLIT
 
 INPUT_MODES = ("scaled", "standardised")
 TARGET_MODES = ("raw", "standardised")
-#: Rows per forward pass in :func:`evaluate`: bounds the memory of an evaluation.
-EVAL_BATCH = 8192
 
 
 # --- split and preprocessing ------------------------------------------------------------------
@@ -94,7 +90,7 @@ def scale_inputs(X_train: np.ndarray, *others: np.ndarray, mode: str) -> list[np
     """float32 inputs: pixels / 255, or standardised per pixel by the training rows."""
     _check_mode("inputs", mode, INPUT_MODES)
     if mode == "scaled":
-        return [np.asarray(X, dtype=np.float32) / np.float32(255.0) for X in (X_train, *others)]
+        return [pixel_features(X) for X in (X_train, *others)]
     mean = X_train.mean(axis=0, dtype=np.float64)
     std = X_train.std(axis=0, dtype=np.float64)
     std[std == 0] = 1.0
@@ -129,52 +125,6 @@ def prepare(data: DataSet, settings: dict[str, Any], seed: int, device: str) -> 
         inputs=settings.get("inputs", "scaled"), targets=targets,
         target_mean=mean, target_variance=variance,
     )
-
-
-# --- training and evaluation ------------------------------------------------------------------
-
-def train_epoch(
-    model: torch.nn.Module,
-    optimizer: torch.optim.Optimizer,
-    X: torch.Tensor,
-    y: torch.Tensor,
-    batch_size: int,
-    generator: torch.Generator,
-    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
-) -> torch.Tensor:
-    """One pass over (X, y) in a random order; returns the minibatch costs (CPU, float64).
-
-    The last batch is smaller when batch_size does not divide n. A batch of all n rows is one
-    full-batch gradient step: no permutation is drawn (the order of the rows cannot matter) and
-    no copy is made. The costs stay on the device until the epoch ends: no synchronisation per
-    step.
-    """
-    model.train()
-    n = len(X)
-    if batch_size >= n:
-        batches = [(X, y)]
-    else:
-        order = torch.randperm(n, generator=generator).to(X.device)
-        batches = ((X[rows], y[rows]) for rows in order.split(batch_size))
-    costs = torch.empty(math.ceil(n / batch_size), device=X.device)
-    for step, (inputs, targets) in enumerate(batches):
-        optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(model(inputs).view(-1), targets)
-        loss.backward()
-        optimizer.step()
-        costs[step] = loss.detach()
-    return costs.to("cpu", torch.float64)
-
-
-def evaluate(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
-    """Mean squared error of ``model`` on (X, y), summed in float64 over large batches."""
-    model.eval()
-    total = torch.zeros((), dtype=torch.float64, device=X.device)
-    with torch.no_grad():
-        for start in range(0, len(X), EVAL_BATCH):
-            error = model(X[start:start + EVAL_BATCH]).view(-1) - y[start:start + EVAL_BATCH]
-            total += error.double().square().sum()
-    return float(total) / len(X)
 
 
 def in_both_units(mse: np.ndarray, variances: np.ndarray, targets: str):

@@ -1,0 +1,106 @@
+"""Every experiment, declared once: the workflow and the report both read this list.
+
+The workflow derives from it the summaries the claims are checked against, the figures the report
+shows and which runs ask for a GPU; the report derives its sections and their order. An
+experiment ``<id>`` is made of (README, "Adding an experiment"):
+
+- ``dlrepro.experiments.<area>.<id>``: ``run(...)``, one run, and
+  ``summarise(records, histories, settings)``, what summary.json says of its runs;
+- rules in ``workflow/rules/``: ``<id>_run`` writes ``results/<id>/<run>/metrics.json``; an
+  experiment of several runs adds ``<id>_summary`` (``summary`` from ``metrics`` and
+  ``histories``), one of a single run writes ``summary`` in ``<id>_run``;
+- its config section ``<id>`` (with its schema) and its claims in ``config/claims.yaml``;
+- per figure ``<name>``: ``draw_<name>(results)`` in ``dlrepro.figures.<id>`` and the caption
+  ``workflow/report/<id>_<name>.rst``;
+- optionally a report section of its own, ``templates/sections/<id>.html.j2``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Experiment:
+    id: str
+    #: The report section's heading.
+    title: str
+    #: The write-up and question it re-measures.
+    source: str
+    #: The package under ``dlrepro.experiments`` that holds its module.
+    area: str
+    #: Its figures' names, in the order the report shows them.
+    figures: tuple[str, ...] = ()
+    #: Its runs train a network with torch, so they ask for a GPU where one can be had.
+    torch: bool = False
+
+    @property
+    def module(self) -> str:
+        return f"dlrepro.experiments.{self.area}.{self.id}"
+
+    @property
+    def figure_module(self) -> str:
+        return f"dlrepro.figures.{self.id}"
+
+    @property
+    def figure_ids(self) -> list[str]:
+        """Its figures as the report and results/figures/ name them: ``<id>_<name>``."""
+        return [f"{self.id}_{name}" for name in self.figures]
+
+    @property
+    def template(self) -> str:
+        return f"sections/{self.id}.html.j2"
+
+
+#: In the report's reading order.
+EXPERIMENTS = (
+    Experiment("sgd_mean", "Constant-step SGD for the mean", "CS 7150 HW2 Q2", "functions",
+               figures=("error",)),
+    Experiment("opt_f1f2", "GD, momentum, RMSProp and Adam on two rotated quadratics",
+               "CS 7150 HW2 Q3", "functions", figures=("objective", "trajectories")),
+    Experiment("gd_plateau", "Gradient descent on a plateau, an inflection and a minimum",
+               "CS 541 HW1 P3(a)", "functions", figures=("trajectories",)),
+    Experiment("gd_illcond", "Reading a quadratic's parameters off its GD trajectory",
+               "CS 541 HW1 P3(b)", "functions", figures=("contours",)),
+    Experiment("gd_abs32", "GD on (2/3)|x|^(3/2): a 2-cycle instead of convergence",
+               "CS 541 HW1 P3(c)", "functions", figures=("trajectories", "cobweb")),
+    Experiment("gd_onestep_max", "One GD step onto a local maximum", "CS 541 HW1 P3(d)",
+               "functions", figures=("step",)),
+    Experiment("activations", "Three candidate activation functions", "CS5242 HW3 Q2",
+               "functions", figures=("derivatives",)),
+    Experiment("compgraph", "A derivative through a computational graph", "CS5242 HW3 Q3",
+               "functions"),
+    Experiment("param_count", "Counting the parameters of two classifiers", "CS5242 HW3 Q4",
+               "functions"),
+    Experiment("adam_escape", "Escaping a local minimum: GD against Adam", "CS5242 HW3 Q5",
+               "functions", figures=("trajectories",)),
+    Experiment("age_mlp", "Age regression with a one-hidden-layer network", "CS 541 HW1 Q2",
+               "regressors", figures=("curves",), torch=True),
+    Experiment("age_linear_sgd", "Age regression by minibatch SGD: the grid and its selection",
+               "CS 541 HW1 P2", "regressors", figures=("grid", "curves"), torch=True),
+    Experiment("batchnorm", "BatchNorm: faster, a larger learning rate, better accuracy?",
+               "CS 7150 HW2 Q1", "classifiers", figures=("curves",), torch=True),
+    Experiment("lr_schedule", "A too-high learning rate, and a step schedule", "CS5242 HW3 Q1",
+               "classifiers", figures=("divergence", "schedules"), torch=True),
+    Experiment("ist_linear",
+               "Perceptron and logistic regression from scratch, without and with ℓ2",
+               "IST DL HW1 Q1.1–1.2", "ist", figures=("accuracy", "norm")),
+    Experiment("ist_mlp_numpy", "A one-hidden-layer network from scratch, trained per example",
+               "IST DL HW1 Q1.3", "ist", figures=("curves",)),
+    Experiment("ist_torch", "Learning rate, batch size, dropout and momentum in PyTorch",
+               "IST DL HW1 Q2", "ist", figures=("lr", "batch", "dropout", "momentum"),
+               torch=True),
+    Experiment("ist_quadratic", "A network with quadratic activations is linear in its features",
+               "IST DL HW1 Q3", "ist", figures=("fit",)),
+)
+
+BY_ID = {experiment.id: experiment for experiment in EXPERIMENTS}
+
+
+def experiment(experiment_id: str) -> Experiment:
+    """The experiment registered as ``experiment_id``; a clear error for one that is not."""
+    try:
+        return BY_ID[experiment_id]
+    except KeyError:
+        raise KeyError(f"no experiment {experiment_id!r} in dlrepro.experiments.registry; "
+                       f"registered: {', '.join(BY_ID)}") from None

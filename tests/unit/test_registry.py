@@ -1,0 +1,44 @@
+"""Every registered experiment has the parts the workflow and the report look for, so a missing
+one fails here, by name, rather than in the middle of a workflow run."""
+
+from __future__ import annotations
+
+import inspect
+from importlib import import_module
+
+import pytest
+import yaml
+
+from dlrepro.experiments.registry import BY_ID, EXPERIMENTS, experiment
+
+
+@pytest.mark.parametrize("registered", EXPERIMENTS, ids=lambda e: e.id)
+def test_the_module_summarises_records_histories_and_settings(registered):
+    summarise = import_module(registered.module).summarise
+    assert list(inspect.signature(summarise).parameters)[:3] == [
+        "records", "histories", "settings"]
+
+
+@pytest.mark.parametrize("registered", [e for e in EXPERIMENTS if e.figures], ids=lambda e: e.id)
+def test_every_figure_has_a_draw_function_and_a_caption(registered, project_root):
+    module = import_module(registered.figure_module)
+    for name in registered.figures:
+        assert callable(getattr(module, f"draw_{name}", None)), f"{registered.id}: draw_{name}"
+        caption = project_root / "workflow" / "report" / f"{registered.id}_{name}.rst"
+        assert caption.read_text(encoding="utf-8").strip(), caption
+
+
+def test_every_experiment_has_a_config_section_and_claims(project_root):
+    config = yaml.safe_load((project_root / "config" / "config.yaml").read_text())
+    claims = yaml.safe_load((project_root / "config" / "claims.yaml").read_text())
+    claimed = {claim["experiment"] for claim in claims}
+    for registered in EXPERIMENTS:
+        assert isinstance(config.get(registered.id), dict), registered.id
+        assert registered.id in claimed, registered.id
+
+
+def test_ids_are_unique_and_an_unknown_one_is_named():
+    assert len(BY_ID) == len(EXPERIMENTS)
+    assert experiment("batchnorm").torch and not experiment("sgd_mean").torch
+    with pytest.raises(KeyError, match="no experiment 'nope'.*registered: sgd_mean"):
+        experiment("nope")
