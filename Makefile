@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CORES  ?= all
 STAMP  := $(VENV)/.installed
 
-.PHONY: report quick test lint clean
+.PHONY: report quick test test-slow test-all lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,14 @@ quick: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --configfile config/quick.yaml
 	@echo "Report: $(CURDIR)/results/report/report.html and $(CURDIR)/results/report/report.pdf"
 
+# The unit tests and one run of the quick graph (minutes); test-all adds the slow tests.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
+
+test-all: test test-slow
 
 lint: $(STAMP)
 	$(BIN)/snakemake --lint

@@ -13,6 +13,8 @@ import time
 from importlib import metadata
 from typing import Any
 
+import psutil
+
 #: Packages whose versions are recorded with every result.
 TRACKED_PACKAGES = (
     "dlrepro",
@@ -101,6 +103,26 @@ class Stopwatch:
         self.seconds = time.perf_counter() - self._start
 
 
+def job_timing() -> dict[str, Any]:
+    """Which job (process) wrote a result, when that process started and when it wrote it.
+
+    A job's time counts from its process's start, so Python's start-up and imports are in it,
+    which ``runtime_seconds`` (the work alone) leaves out; the runs of a job of several runs
+    share its ``job_id``. The report adds these up into the run's wall time, summed job time and
+    parallel efficiency (:func:`dlrepro.report.collect.run_time`).
+    """
+    started = psutil.Process().create_time()
+    return {
+        "job_id": f"{socket.gethostname()}:{os.getpid()}:{started:.3f}",
+        "job_started": _utc(started),
+        "finished": _utc(time.time()),
+    }
+
+
+def _utc(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
 def provenance(clock: Stopwatch, *, device: str, rule: str | None = None) -> dict[str, Any]:
     record = {
         "commit": git_commit(),
@@ -109,6 +131,7 @@ def provenance(clock: Stopwatch, *, device: str, rule: str | None = None) -> dic
         "host": socket.gethostname(),
         "started": clock.started.isoformat(timespec="seconds"),
         "runtime_seconds": round(clock.seconds, 4),
+        **job_timing(),
     }
     if rule is not None:
         record["rule"] = rule

@@ -16,7 +16,7 @@ from typing import Any
 from threadpoolctl import threadpool_limits
 
 from dlrepro.experiments.registry import experiment
-from dlrepro.provenance import Stopwatch, provenance
+from dlrepro.provenance import Stopwatch, job_timing, provenance
 from dlrepro.results import (
     ExperimentResults,
     RunResult,
@@ -131,11 +131,12 @@ def record_runs(
     *,
     device: str = "cpu",
 ) -> list[dict[str, Any]]:
-    """Several runs of a cheap sweep in one job, each in its own run folder.
+    """Several runs in one job, one after another, each in its own run folder.
 
-    ``snakemake.params.runs`` lists each run's own parameters, in the order of the rule's
-    ``metrics`` and ``history`` outputs; ``compute(settings, run_params)`` makes one run. A job
-    per run would spend far longer starting Python than computing.
+    ``snakemake.params.runs`` lists each run's own parameters (a ``seed`` among them where the
+    run has one), in the order of the rule's ``metrics`` and ``history`` outputs;
+    ``compute(settings, run_params)`` makes one run. A job per run would spend longer starting
+    Python and importing torch than computing.
     """
     start_job(snakemake)
     settings = settings_of(snakemake)
@@ -147,7 +148,7 @@ def record_runs(
             params={**settings, **run},
             metrics_path=metrics_path,
             history_path=history_path,
-            seed=None,
+            seed=int(run["seed"]) if "seed" in run else None,
             device=device,
         )[0]
         for run, metrics_path, history_path in zip(
@@ -173,7 +174,7 @@ def summary_of_runs(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
                 "runtime_seconds": record["provenance"]["runtime_seconds"],
                 **{
                     key: record["provenance"][key]
-                    for key in ("slurm_job_id", "slurm_nodes")
+                    for key in ("job_id", "job_started", "finished", "slurm_job_id", "slurm_nodes")
                     if key in record["provenance"]
                 },
             }
@@ -229,6 +230,7 @@ def record_figure(snakemake: Any, script: str) -> None:
         "stand_in": results.stand_in,
         "device": "cpu",
         "runtime_seconds": round(clock.seconds, 4),
+        **job_timing(),
     }
     save_figure(fig, snakemake.output.svg, snakemake.output.meta, meta)
     log.info("figure %s drawn in %.2f s", snakemake.output.svg, clock.seconds)

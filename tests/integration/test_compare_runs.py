@@ -11,7 +11,7 @@ import pytest
 
 from dlrepro.verdict_changes import verdict_changes
 
-pytestmark = pytest.mark.workflow
+pytestmark = [pytest.mark.workflow, pytest.mark.slow]
 
 DLREPRO = str(Path(sys.executable).with_name("dlrepro"))
 CLAIMS = Path("results/claims/claims.json")

@@ -42,7 +42,8 @@ SLURM_ARGS = ("--workflow-profile", "profiles/slurm", "--verbose",
               "--slurm-init-seconds-before-status-checks", "2",
               "--seconds-between-status-checks", "0")
 # Volatile parts of the report: how long things took and where they ran.
-VOLATILE_KEYS = {"runtime_seconds", "slurm_job_id", "slurm_nodes"}
+VOLATILE_KEYS = {"runtime_seconds", "job_id", "job_started", "finished", "slurm_job_id",
+                 "slurm_nodes"}
 
 
 def missing_requirement() -> str | None:
@@ -59,6 +60,7 @@ def missing_requirement() -> str | None:
 MISSING = missing_requirement()
 pytestmark = [
     pytest.mark.workflow,
+    pytest.mark.slow,
     pytest.mark.skipif(MISSING is not None, reason=f"no SLURM test cluster here: {MISSING}"),
 ]
 
@@ -276,9 +278,15 @@ def without_volatile(value):
     return value
 
 
-def training_rules() -> dict[str, int]:
-    """The run rules of the experiments that train with torch, and the GPUs each asks for."""
-    return {f"{experiment.id}_run": 1 for experiment in EXPERIMENTS if experiment.torch}
+def experiment_of(rule: str) -> str:
+    """The experiment of a run rule: ``<id>_run`` (one run a job) or ``<id>_runs``."""
+    return re.sub(r"_runs?$", "", rule)
+
+
+def training_rules(calls: dict[str, list[str]]) -> set[str]:
+    """The submitted run rules of the experiments that train with torch."""
+    torch = {experiment.id for experiment in EXPERIMENTS if experiment.torch}
+    return {rule for rule in calls if experiment_of(rule) in torch}
 
 
 @pytest.fixture(scope="module")
@@ -340,6 +348,7 @@ def test_the_report_equals_a_local_run(slurm_run, quick_run, project_root):
 def test_the_report_shows_where_each_job_ran(cluster, slurm_run):
     workdir = slurm_run[0]
     data = json.loads((workdir / "results" / "report" / "report-data.json").read_text())
+    assert data["run"]["run_time"]["efficiency"] is None  # no fixed set of cores on a cluster
     jobs = data["run"]["cluster_jobs"]
     assert len(jobs) == len(run_records(workdir))  # every run, with its job id and node
     html = (workdir / "results" / "report" / "report.html").read_text()
@@ -352,8 +361,8 @@ def test_the_report_shows_where_each_job_ran(cluster, slurm_run):
 
 def test_training_rules_ask_slurm_for_a_gpu(cluster, slurm_run):
     workdir, _log, calls = slurm_run
-    gpus = training_rules()
-    assert gpus
+    gpus = {rule: 1 for rule in training_rules(calls)}
+    assert {experiment_of(rule) for rule in gpus} == {e.id for e in EXPERIMENTS if e.torch}
     records = run_records(workdir).values()
     for rule, count in gpus.items():
         assert calls[rule], f"{rule} was not submitted"
@@ -363,7 +372,7 @@ def test_training_rules_ask_slurm_for_a_gpu(cluster, slurm_run):
             if record["provenance"]["rule"] == rule:
                 job = cluster.job(record["provenance"]["slurm_job_id"])
                 assert job["TresPerJob"] == f"gres:gpu:{count}"
-    for call in calls["opt_f1f2_run"]:
+    for call in calls["opt_f1f2_runs"]:
         assert "--gpus" not in call and " --ntasks=1 --cpus-per-task=1" in call, call
 
 

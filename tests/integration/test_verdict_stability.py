@@ -10,7 +10,7 @@ import pytest
 from dlrepro.verdict_changes import verdict_changes
 from quick_graph import SEED_OFFSET
 
-pytestmark = pytest.mark.workflow
+pytestmark = [pytest.mark.workflow, pytest.mark.slow]
 
 CLAIMS = "results/claims/claims.json"
 

@@ -59,6 +59,12 @@ def test_report_data_has_the_contracted_shape(quick_run):
     assert data["format"] == REPORT_FORMAT
     for key in ("config", "commit", "versions", "hardware", "runtimes"):
         assert key in data["run"]
+    timing = data["run"]["run_time"]  # the jobs of runs and figures, on the graph's 2 cores
+    jobs = {run["job_id"] for summary in data["experiments"].values() for run in summary["runs"]}
+    assert timing["jobs"] == len(jobs) + len(data["figures"])
+    assert len(jobs) < sum(len(summary["runs"]) for summary in data["experiments"].values())
+    assert timing["cores"] == 2 and 0 < timing["efficiency"] <= 1
+    assert timing["wall_seconds"] > 0 and timing["job_seconds"] > 0
     final = data["experiments"]["opt_f1f2"]["final_objective"]
     assert set(final) == {"f1", "f2"}
     assert set(final["f1"]) == set(final["f2"]) == {"gd", "momentum", "rmsprop", "adam"}
@@ -135,7 +141,7 @@ def test_changing_one_experiment_reruns_that_experiment_only(quick_run, tmp_path
     shutil.copytree(quick_run, workdir, symlinks=True)
     set_quick(workdir, "sgd_mean.iterations", 300)
     assert planned_jobs(workdir) == {
-        "sgd_mean_run", "sgd_mean_summary", "figure:sgd_mean_error",
+        "sgd_mean_runs", "sgd_mean_summary", "figure:sgd_mean_error",
         "evaluate_claims", "report_data", "render_html", "render_pdf", "all",
     }
 
@@ -152,12 +158,14 @@ def test_bad_config_is_refused_before_any_job(quick_run, tmp_path):
     assert (workdir / "results" / "report" / "report.pdf").is_file()  # nothing lost
 
 
+@pytest.mark.slow
 def test_a_second_run_gives_the_same_metrics(quick_run, tmp_path, project_root):
     workdir = copy_project(project_root, tmp_path / "again")
     snakemake(workdir, "--until", "evaluate_claims")
     assert metrics_without_provenance(workdir) == metrics_without_provenance(quick_run)
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_without_trusting_partial_files(quick_run, tmp_path, project_root):
     workdir = copy_project(project_root, tmp_path / "killed")
     process = subprocess.Popen([SNAKEMAKE, "--cores", "1", "--configfile", "config/quick.yaml"],
@@ -210,6 +218,7 @@ def write_course_files(folder: Path, n_train: int = 300, n_test: int = 100, nan:
         np.save(folder / f"age_regression_y{split}.npy", rng.uniform(1, 100, n))
 
 
+@pytest.mark.slow
 def test_course_files_in_a_folder_replace_the_stand_in(quick_run, tmp_path):
     workdir = tmp_path / "course-files"
     shutil.copytree(quick_run, workdir, symlinks=True)
@@ -223,6 +232,7 @@ def test_course_files_in_a_folder_replace_the_stand_in(quick_run, tmp_path):
     assert summary["data"]["source"] == "local"
 
 
+@pytest.mark.slow
 def test_strict_mode_refuses_the_stand_in_and_says_how_to_supply_the_files(quick_run, tmp_path):
     workdir = tmp_path / "strict"
     shutil.copytree(quick_run, workdir, symlinks=True)
@@ -236,6 +246,7 @@ def test_strict_mode_refuses_the_stand_in_and_says_how_to_supply_the_files(quick
     assert (workdir / "results" / "report" / "report.pdf").is_file()  # nothing lost
 
 
+@pytest.mark.slow
 def test_a_corrupt_course_file_is_refused_by_name(quick_run, tmp_path):
     workdir = tmp_path / "corrupt"
     shutil.copytree(quick_run, workdir, symlinks=True)
@@ -267,13 +278,14 @@ def write_idx_folder(folder: Path, n_train: int = 120, n_test: int = 40) -> None
         (folder / f"{name}.gz").write_bytes(gzip.compress(header + array.tobytes()))
 
 
+@pytest.mark.slow
 def test_idx_files_in_a_folder_replace_the_digits_stand_in(quick_run, tmp_path):
     workdir = tmp_path / "idx-files"
     shutil.copytree(quick_run, workdir, symlinks=True)
     write_idx_folder(workdir / "idx")
     set_quick(workdir, "datasets.mnist.path", "idx")
     assert planned_jobs(workdir, "results/batchnorm/summary.json") >= {
-        "prepare_data", "batchnorm_run", "batchnorm_summary"}
+        "prepare_data", "batchnorm_runs", "batchnorm_summary"}
     snakemake(workdir, "results/batchnorm/summary.json")
     summary = json.loads((workdir / "results" / "batchnorm" / "summary.json").read_text())
     assert summary["data"]["source"] == "local" and summary["data"]["stand_in"] is False

@@ -2,42 +2,41 @@
 # GPU when one is present. Every run reads the prepared data set once (rule prepare_data).
 
 
-# One network, plain or with BatchNorm, at one lr and seed.
-rule batchnorm_run:
+# A run of batchnorm: its folder, and the runs a seed has.
+BATCHNORM_RUN = "results/batchnorm/{model}-lr{lr}-seed{seed}"
+BATCHNORM_RUNS = grid(
+    model=["plain", "batchnorm"], lr=[value_label(lr) for lr in config["batchnorm"]["lrs"]]
+)
+
+
+# Both networks, plain and with BatchNorm, at every lr, at one seed.
+rule batchnorm_runs:
     input:
         **prepared("mnist"),
     output:
-        metrics="results/batchnorm/{model}-lr{lr}-seed{seed}/metrics.json",
-        history="results/batchnorm/{model}-lr{lr}-seed{seed}/history.csv",
+        metrics=run_files(f"{BATCHNORM_RUN}/metrics.json", BATCHNORM_RUNS),
+        history=run_files(f"{BATCHNORM_RUN}/history.csv", BATCHNORM_RUNS),
     params:
         settings=experiment_settings("batchnorm", grid=("lrs", "seeds")),
+        runs=with_seed(BATCHNORM_RUNS),
     log:
-        "logs/batchnorm/{model}-lr{lr}-seed{seed}.log",
+        "logs/batchnorm/seed{seed}.log",
     conda:
         ENVIRONMENT
     wildcard_constraints:
-        model="plain|batchnorm",
-        lr=r"[0-9.e+-]+",
         seed=r"\d+",
     threads: 1
     resources:
         gpu=run_gpus("batchnorm"),
     script:
-        "../scripts/batchnorm_run.py"
-
-
-BATCHNORM_RUNS = dict(
-    model=["plain", "batchnorm"],
-    lr=[value_label(lr) for lr in config["batchnorm"]["lrs"]],
-    seed=config["batchnorm"]["seeds"],
-)
+        "../scripts/batchnorm_runs.py"
 
 
 # Curves and final numbers per network and lr over seeds, and the measures of the claims.
 rule batchnorm_summary:
     input:
-        metrics=expand(rules.batchnorm_run.output.metrics, **BATCHNORM_RUNS),
-        histories=expand(rules.batchnorm_run.output.history, **BATCHNORM_RUNS),
+        metrics=expand(rules.batchnorm_runs.output.metrics, seed=config["batchnorm"]["seeds"]),
+        histories=expand(rules.batchnorm_runs.output.history, seed=config["batchnorm"]["seeds"]),
     output:
         summary="results/batchnorm/summary.json",
     params:
@@ -51,29 +50,32 @@ rule batchnorm_summary:
         "../scripts/summary.py"
 
 
-# batchnorm's plain network under a step schedule or a constant rate, at one lr and seed.
-rule lr_schedule_run:
+LR_SCHEDULE_RUN = "results/lr_schedule/{schedule}-lr{lr}-seed{seed}"
+LR_SCHEDULE_RUNS = list(schedule_runs(config["lr_schedule"]).values())
+
+
+# batchnorm's plain network under the step schedule and at constant rates, at one seed.
+rule lr_schedule_runs:
     input:
         **prepared("mnist"),
     output:
-        metrics="results/lr_schedule/{schedule}-lr{lr}-seed{seed}/metrics.json",
-        history="results/lr_schedule/{schedule}-lr{lr}-seed{seed}/history.csv",
+        metrics=run_files(f"{LR_SCHEDULE_RUN}/metrics.json", LR_SCHEDULE_RUNS),
+        history=run_files(f"{LR_SCHEDULE_RUN}/history.csv", LR_SCHEDULE_RUNS),
     params:
         settings=experiment_settings("lr_schedule", grid=("seeds",)),
         network=experiment_settings("batchnorm", grid=("lrs", "seeds", "epochs")),
+        runs=with_seed(LR_SCHEDULE_RUNS),
     log:
-        "logs/lr_schedule/{schedule}-lr{lr}-seed{seed}.log",
+        "logs/lr_schedule/seed{seed}.log",
     conda:
         ENVIRONMENT
     wildcard_constraints:
-        schedule="step|constant",
-        lr=r"[0-9.e+-]+",
         seed=r"\d+",
     threads: 1
     resources:
         gpu=run_gpus("lr_schedule"),
     script:
-        "../scripts/lr_schedule_run.py"
+        "../scripts/lr_schedule_runs.py"
 
 
 # batchnorm's plain runs at its smallest and largest lr: the divergence half of lr_schedule.
@@ -90,10 +92,10 @@ DIVERGENCE_RUNS = dict(
 # The divergence half (batchnorm's plain runs) and the schedule half.
 rule lr_schedule_summary:
     input:
-        metrics=lr_schedule_runs(rules.lr_schedule_run.output.metrics)
-        + expand(rules.batchnorm_run.output.metrics, **DIVERGENCE_RUNS),
-        histories=lr_schedule_runs(rules.lr_schedule_run.output.history)
-        + expand(rules.batchnorm_run.output.history, **DIVERGENCE_RUNS),
+        metrics=expand(rules.lr_schedule_runs.output.metrics, seed=config["lr_schedule"]["seeds"])
+        + expand(f"{BATCHNORM_RUN}/metrics.json", **DIVERGENCE_RUNS),
+        histories=expand(rules.lr_schedule_runs.output.history, seed=config["lr_schedule"]["seeds"])
+        + expand(f"{BATCHNORM_RUN}/history.csv", **DIVERGENCE_RUNS),
     output:
         summary="results/lr_schedule/summary.json",
     params:

@@ -1,4 +1,5 @@
 # Shared helpers: what every area's rules need to know about config and the results layout.
+import itertools
 from pathlib import Path
 
 import yaml
@@ -55,6 +56,28 @@ def run_gpus(experiment):
     return lambda wildcards: training_gpus()
 
 
+def run_files(pattern, runs):
+    """``pattern`` filled in for each of ``runs`` (dicts of their fields, as strings, as
+    wildcards would give them): the outputs of a job that makes all these runs. A ``{seed}`` in
+    the pattern stays a wildcard: one such job per seed.
+
+    One process makes the runs one after another, each from its own seed's streams, exactly as
+    a job per run would, without starting Python and importing torch once per run. A single
+    run's files stay targets of their own: asking for one runs its job.
+    """
+    return [pattern.format(**run, seed="{seed}") for run in runs]
+
+
+def with_seed(runs):
+    """The ``runs`` param of a job of one seed: each run's fields and the job's seed."""
+    return lambda wildcards: [{**run, "seed": wildcards.seed} for run in runs]
+
+
+def grid(**values):
+    """Every combination of ``values`` as a dict, the first key varying slowest (as expand)."""
+    return [dict(zip(values, combination)) for combination in itertools.product(*values.values())]
+
+
 def experiment_files(experiment):
     """An experiment's results as named inputs: ``summary``, and its runs' ``metrics`` and
     ``histories``. They are rule ``<id>_summary``'s, or for an experiment of one run, rule
@@ -102,13 +125,6 @@ def gd_plateau_runs():
     ]
     unique = {f"start{run['start']:g}-lr{run['lr']:g}-{run['kind']}": run for run in runs}
     return [{"name": name, **run} for name, run in sorted(unique.items())]
-
-
-def lr_schedule_runs(pattern):
-    """``pattern`` for every run of lr_schedule: each of its schedule runs at every seed."""
-    seeds = config["lr_schedule"]["seeds"]
-    return [path for run in schedule_runs(config["lr_schedule"]).values() for path in
-            expand(pattern, seed=seeds, **run)]
 
 
 def ist_torch_variants():

@@ -59,33 +59,32 @@ rule gd_illcond_run:
         "../scripts/gd_illcond_run.py"
 
 
-GD_ABS32_RUNS = dict(lr=[value_label(lr) for lr in config["gd_abs32"]["lrs"]])
+GD_ABS32_RUNS = grid(lr=[value_label(lr) for lr in config["gd_abs32"]["lrs"]])
 
 
-# GD on (2/3)|x|^(3/2) at one learning rate.
-rule gd_abs32_run:
+# GD on (2/3)|x|^(3/2) at every learning rate.
+rule gd_abs32_runs:
     output:
-        metrics="results/gd_abs32/lr{lr}/metrics.json",
-        history="results/gd_abs32/lr{lr}/history.csv",
+        metrics=run_files("results/gd_abs32/lr{lr}/metrics.json", GD_ABS32_RUNS),
+        history=run_files("results/gd_abs32/lr{lr}/history.csv", GD_ABS32_RUNS),
     params:
         settings=experiment_settings("gd_abs32", grid=("lrs",)),
+        runs=GD_ABS32_RUNS,
     log:
-        "logs/gd_abs32/lr{lr}.log",
+        "logs/gd_abs32/runs.log",
     conda:
         ENVIRONMENT
-    wildcard_constraints:
-        lr=r"[0-9.e+-]+",
     resources:
         gpu=run_gpus("gd_abs32"),
     script:
-        "../scripts/gd_abs32_run.py"
+        "../scripts/gd_abs32_runs.py"
 
 
 # The 2-cycle amplitude per lr and the steps the special starts take to reach 0.
 rule gd_abs32_summary:
     input:
-        metrics=expand(rules.gd_abs32_run.output.metrics, **GD_ABS32_RUNS),
-        histories=expand(rules.gd_abs32_run.output.history, **GD_ABS32_RUNS),
+        metrics=rules.gd_abs32_runs.output.metrics,
+        histories=rules.gd_abs32_runs.output.history,
     output:
         summary="results/gd_abs32/summary.json",
     params:

@@ -1,38 +1,32 @@
 # Optimisation on functions: cheap, CPU only, no data set.
 
-OPT_F1F2_FUNCTIONS = ["f1", "f2"]
-OPT_F1F2_OPTIMIZERS = ["gd", "momentum", "rmsprop", "adam"]
+OPT_F1F2_RUNS = grid(function=["f1", "f2"], optimizer=["gd", "momentum", "rmsprop", "adam"])
 
 
-# One optimiser on one of the two quadratics.
-rule opt_f1f2_run:
+# Each optimiser on each of the two quadratics.
+rule opt_f1f2_runs:
     output:
-        metrics="results/opt_f1f2/{function}-{optimizer}/metrics.json",
-        history="results/opt_f1f2/{function}-{optimizer}/history.csv",
+        metrics=run_files("results/opt_f1f2/{function}-{optimizer}/metrics.json", OPT_F1F2_RUNS),
+        history=run_files("results/opt_f1f2/{function}-{optimizer}/history.csv", OPT_F1F2_RUNS),
     params:
         settings=experiment_settings("opt_f1f2"),
+        runs=OPT_F1F2_RUNS,
     log:
-        "logs/opt_f1f2/{function}-{optimizer}.log",
+        "logs/opt_f1f2/runs.log",
     conda:
         ENVIRONMENT
-    wildcard_constraints:
-        function="|".join(OPT_F1F2_FUNCTIONS),
-        optimizer="|".join(OPT_F1F2_OPTIMIZERS),
     threads: 1
     resources:
         gpu=run_gpus("opt_f1f2"),
     script:
-        "../scripts/opt_f1f2_run.py"
-
-
-OPT_F1F2_RUNS = dict(function=OPT_F1F2_FUNCTIONS, optimizer=OPT_F1F2_OPTIMIZERS)
+        "../scripts/opt_f1f2_runs.py"
 
 
 # The eight runs' final objectives, phase rates and f1/f2 gap.
 rule opt_f1f2_summary:
     input:
-        metrics=expand(rules.opt_f1f2_run.output.metrics, **OPT_F1F2_RUNS),
-        histories=expand(rules.opt_f1f2_run.output.history, **OPT_F1F2_RUNS),
+        metrics=rules.opt_f1f2_runs.output.metrics,
+        histories=rules.opt_f1f2_runs.output.history,
     output:
         summary="results/opt_f1f2/summary.json",
     params:
@@ -46,38 +40,35 @@ rule opt_f1f2_summary:
         "../scripts/summary.py"
 
 
-SGD_MEAN_RUNS = dict(
-    lr=[value_label(lr) for lr in config["sgd_mean"]["lrs"]],
-    seed=config["sgd_mean"]["seeds"],
-)
+SGD_MEAN_RUNS = grid(lr=[value_label(lr) for lr in config["sgd_mean"]["lrs"]])
 
 
-# Constant-step SGD for the mean at one learning rate and seed.
-rule sgd_mean_run:
+# Constant-step SGD for the mean at every learning rate, at one seed.
+rule sgd_mean_runs:
     output:
-        metrics="results/sgd_mean/lr{lr}-seed{seed}/metrics.json",
-        history="results/sgd_mean/lr{lr}-seed{seed}/history.csv",
+        metrics=run_files("results/sgd_mean/lr{lr}-seed{seed}/metrics.json", SGD_MEAN_RUNS),
+        history=run_files("results/sgd_mean/lr{lr}-seed{seed}/history.csv", SGD_MEAN_RUNS),
     params:
         settings=experiment_settings("sgd_mean", grid=("lrs", "seeds")),
+        runs=with_seed(SGD_MEAN_RUNS),
     log:
-        "logs/sgd_mean/lr{lr}-seed{seed}.log",
+        "logs/sgd_mean/seed{seed}.log",
     conda:
         ENVIRONMENT
     wildcard_constraints:
-        lr=r"[0-9.e+-]+",
         seed=r"\d+",
     threads: 1
     resources:
         gpu=run_gpus("sgd_mean"),
     script:
-        "../scripts/sgd_mean_run.py"
+        "../scripts/sgd_mean_runs.py"
 
 
 # sgd_mean's runs over seeds, per learning rate.
 rule sgd_mean_summary:
     input:
-        metrics=expand(rules.sgd_mean_run.output.metrics, **SGD_MEAN_RUNS),
-        histories=expand(rules.sgd_mean_run.output.history, **SGD_MEAN_RUNS),
+        metrics=expand(rules.sgd_mean_runs.output.metrics, seed=config["sgd_mean"]["seeds"]),
+        histories=expand(rules.sgd_mean_runs.output.history, seed=config["sgd_mean"]["seeds"]),
     output:
         summary="results/sgd_mean/summary.json",
     params:

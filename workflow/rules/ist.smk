@@ -4,39 +4,37 @@
 # (or the digits stand-in) once; ist_quadratic generates its own data.
 
 
-# The perceptron or logistic regression (without, with ℓ2) from scratch, at one seed.
-rule ist_linear_run:
+IST_LINEAR_RUNS = grid(model=["perceptron", "logistic", "logistic_l2"])
+
+
+# The perceptron and logistic regression (without, with ℓ2) from scratch, at one seed.
+rule ist_linear_runs:
     input:
         **prepared("intel_landscapes"),
     output:
-        metrics="results/ist_linear/{model}-seed{seed}/metrics.json",
-        history="results/ist_linear/{model}-seed{seed}/history.csv",
+        metrics=run_files("results/ist_linear/{model}-seed{seed}/metrics.json", IST_LINEAR_RUNS),
+        history=run_files("results/ist_linear/{model}-seed{seed}/history.csv", IST_LINEAR_RUNS),
     params:
         settings=experiment_settings("ist_linear", grid=("seeds",)),
+        runs=with_seed(IST_LINEAR_RUNS),
     log:
-        "logs/ist_linear/{model}-seed{seed}.log",
+        "logs/ist_linear/seed{seed}.log",
     conda:
         ENVIRONMENT
     wildcard_constraints:
-        model="perceptron|logistic|logistic_l2",
         seed=r"\d+",
     threads: 1
     resources:
         gpu=run_gpus("ist_linear"),
     script:
-        "../scripts/ist_linear_run.py"
-
-
-IST_LINEAR_RUNS = dict(
-    model=["perceptron", "logistic", "logistic_l2"], seed=config["ist_linear"]["seeds"]
-)
+        "../scripts/ist_linear_runs.py"
 
 
 # ist_linear's runs over seeds, per model.
 rule ist_linear_summary:
     input:
-        metrics=expand(rules.ist_linear_run.output.metrics, **IST_LINEAR_RUNS),
-        histories=expand(rules.ist_linear_run.output.history, **IST_LINEAR_RUNS),
+        metrics=expand(rules.ist_linear_runs.output.metrics, seed=config["ist_linear"]["seeds"]),
+        histories=expand(rules.ist_linear_runs.output.history, seed=config["ist_linear"]["seeds"]),
     output:
         summary="results/ist_linear/summary.json",
     params:
@@ -92,40 +90,40 @@ rule ist_mlp_numpy_summary:
         "../scripts/summary.py"
 
 
-# One variant point of the PyTorch comparisons at one seed.
-rule ist_torch_run:
+IST_TORCH_RUNS = grid(variant=ist_torch_variants())
+
+
+# Every variant point of the PyTorch comparisons at one seed.
+rule ist_torch_runs:
     input:
         **prepared("intel_landscapes"),
     output:
-        metrics="results/ist_torch/{variant}-seed{seed}/metrics.json",
-        history="results/ist_torch/{variant}-seed{seed}/history.csv",
+        metrics=run_files("results/ist_torch/{variant}-seed{seed}/metrics.json", IST_TORCH_RUNS),
+        history=run_files("results/ist_torch/{variant}-seed{seed}/history.csv", IST_TORCH_RUNS),
     params:
         settings=experiment_settings(
             "ist_torch",
             grid=("lrs", "batch_sizes", "dropouts", "momentum_batch_size", "momentums", "seeds"),
         ),
+        runs=with_seed(IST_TORCH_RUNS),
     log:
-        "logs/ist_torch/{variant}-seed{seed}.log",
+        "logs/ist_torch/seed{seed}.log",
     conda:
         ENVIRONMENT
     wildcard_constraints:
-        variant=r"(logreg|mlp)-[a-z0-9.e+-]+",
         seed=r"\d+",
     threads: 1
     resources:
         gpu=run_gpus("ist_torch"),
     script:
-        "../scripts/ist_torch_run.py"
-
-
-IST_TORCH_RUNS = dict(variant=ist_torch_variants(), seed=config["ist_torch"]["seeds"])
+        "../scripts/ist_torch_runs.py"
 
 
 # Every variant over seeds, and the four comparisons.
 rule ist_torch_summary:
     input:
-        metrics=expand(rules.ist_torch_run.output.metrics, **IST_TORCH_RUNS),
-        histories=expand(rules.ist_torch_run.output.history, **IST_TORCH_RUNS),
+        metrics=expand(rules.ist_torch_runs.output.metrics, seed=config["ist_torch"]["seeds"]),
+        histories=expand(rules.ist_torch_runs.output.history, seed=config["ist_torch"]["seeds"]),
     output:
         summary="results/ist_torch/summary.json",
     params:

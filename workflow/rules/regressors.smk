@@ -45,47 +45,50 @@ rule age_mlp_summary:
         "../scripts/summary.py"
 
 
-# Linear regression by minibatch SGD at one lr, batch size and seed.
-rule age_linear_sgd_run:
+AGE_LINEAR_SGD_RUNS = grid(
+    lr=[
+        value_label(lr)
+        for lr in config["age_linear_sgd"]["lrs"] + config["age_linear_sgd"]["divergence_lrs"]
+    ],
+    batch_size=[str(size) for size in config["age_linear_sgd"]["batch_sizes"]],
+)
+AGE_LINEAR_SGD_RUN = "results/age_linear_sgd/lr{lr}-batch{batch_size}-seed{seed}"
+
+
+# Linear regression by minibatch SGD at every lr and batch size of the grid, at one seed.
+rule age_linear_sgd_runs:
     input:
         **prepared("age_regression"),
     output:
-        metrics="results/age_linear_sgd/lr{lr}-batch{batch_size}-seed{seed}/metrics.json",
-        history="results/age_linear_sgd/lr{lr}-batch{batch_size}-seed{seed}/history.csv",
+        metrics=run_files(f"{AGE_LINEAR_SGD_RUN}/metrics.json", AGE_LINEAR_SGD_RUNS),
+        history=run_files(f"{AGE_LINEAR_SGD_RUN}/history.csv", AGE_LINEAR_SGD_RUNS),
     params:
         settings=experiment_settings(
             "age_linear_sgd", grid=("lrs", "divergence_lrs", "batch_sizes", "seeds")
         ),
+        runs=with_seed(AGE_LINEAR_SGD_RUNS),
     log:
-        "logs/age_linear_sgd/lr{lr}-batch{batch_size}-seed{seed}.log",
+        "logs/age_linear_sgd/seed{seed}.log",
     conda:
         ENVIRONMENT
     wildcard_constraints:
-        lr=r"[0-9.e+-]+",
-        batch_size=r"\d+",
         seed=r"\d+",
     threads: 1
     resources:
         gpu=run_gpus("age_linear_sgd"),
     script:
-        "../scripts/age_linear_sgd_run.py"
-
-
-AGE_LINEAR_SGD_RUNS = dict(
-    lr=[
-        value_label(lr)
-        for lr in config["age_linear_sgd"]["lrs"] + config["age_linear_sgd"]["divergence_lrs"]
-    ],
-    batch_size=config["age_linear_sgd"]["batch_sizes"],
-    seed=config["age_linear_sgd"]["seeds"],
-)
+        "../scripts/age_linear_sgd_runs.py"
 
 
 # The grid, the setting selected on validation, and its test error.
 rule age_linear_sgd_summary:
     input:
-        metrics=expand(rules.age_linear_sgd_run.output.metrics, **AGE_LINEAR_SGD_RUNS),
-        histories=expand(rules.age_linear_sgd_run.output.history, **AGE_LINEAR_SGD_RUNS),
+        metrics=expand(
+            rules.age_linear_sgd_runs.output.metrics, seed=config["age_linear_sgd"]["seeds"]
+        ),
+        histories=expand(
+            rules.age_linear_sgd_runs.output.history, seed=config["age_linear_sgd"]["seeds"]
+        ),
     output:
         summary="results/age_linear_sgd/summary.json",
     params:

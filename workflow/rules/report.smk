@@ -48,6 +48,9 @@ rule report_data:
     params:
         config=config,
         configfiles=[os.path.relpath(path) for path in workflow.configfiles],
+        # --cores of a local run, for the parallel efficiency the report states (a function:
+        # whether the jobs go to a cluster is known only once Snakemake makes them)
+        cores=lambda wildcards: workflow.resource_settings.cores if workflow.local_exec else None,
     log:
         "logs/report/report_data.log",
     localrule: True

@@ -14,6 +14,7 @@ write_json(
     build_report_data(
         config=snakemake.params.config,
         configfiles=snakemake.params.configfiles,
+        cores=snakemake.params.cores,
         summary_paths=summaries,
         claims_path=snakemake.input.claims,
         figure_meta_paths=list(snakemake.input.figure_meta),

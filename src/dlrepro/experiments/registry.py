@@ -6,9 +6,10 @@ experiment ``<id>`` is made of (README, "Adding an experiment"):
 
 - ``dlrepro.experiments.<area>.<id>``: ``run(...)``, one run, and
   ``summarise(records, histories, settings)``, what summary.json says of its runs;
-- rules in ``workflow/rules/``: ``<id>_run`` writes ``results/<id>/<run>/metrics.json``; an
-  experiment of several runs adds ``<id>_summary`` (``summary`` from ``metrics`` and
-  ``histories``), one of a single run writes ``summary`` in ``<id>_run``;
+- rules in ``workflow/rules/``: ``<id>_run`` (a job per run) or ``<id>_runs`` (a job for all
+  runs, or for all runs of one seed) writes ``results/<id>/<run>/metrics.json``; an experiment
+  of several runs adds ``<id>_summary`` (``summary`` from ``metrics`` and ``histories``), one of
+  a single run writes ``summary`` in ``<id>_run``;
 - its config section ``<id>`` (with its schema) and its claims in ``config/claims.yaml``;
 - per figure ``<name>``: ``draw_<name>(results)`` in ``dlrepro.figures.<id>`` and the caption
   ``workflow/report/<id>_<name>.rst``;

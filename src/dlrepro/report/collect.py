@@ -16,21 +16,53 @@ REPORT_FORMAT = 2
 
 
 def runtimes(summaries: dict[str, dict], figures: dict[str, dict]) -> list[dict[str, Any]]:
-    """Wall time per rule, summed over its jobs, from the runs' and the figures' provenance."""
-    jobs: dict[str, list[float]] = defaultdict(list)
-    devices: dict[str, set[str]] = defaultdict(set)
+    """Time inside the runs and figures per rule, summed, with how many runs and jobs (a job of
+    several runs counts once: its ``job_id``) it took, from their provenance."""
+    results: dict[str, list[dict]] = defaultdict(list)
     for summary in summaries.values():
         for run in summary.get("runs", []):
-            jobs[run["rule"]].append(run["runtime_seconds"])
-            devices[run["rule"]].add(run["device"])
+            results[run["rule"]].append(run)
     for figure in figures.values():
-        jobs[figure["rule"]].append(figure["runtime_seconds"])
-        devices[figure["rule"]].add(figure["device"])
-    return [
-        {"rule": rule, "jobs": len(times), "seconds": round(sum(times), 3),
-         "device": ", ".join(sorted(devices[rule]))}
-        for rule, times in sorted(jobs.items(), key=lambda item: -sum(item[1]))
+        results[figure["rule"]].append(figure)
+    rows = [
+        {"rule": rule, "runs": len(made),
+         "jobs": len({result.get("job_id", index) for index, result in enumerate(made)}),
+         "seconds": round(sum(result["runtime_seconds"] for result in made), 3),
+         "device": ", ".join(sorted({result["device"] for result in made}))}
+        for rule, made in results.items()
     ]
+    return sorted(rows, key=lambda row: -row["seconds"])
+
+
+def run_time(summaries: dict[str, dict], figures: dict[str, dict],
+             cores: int | None) -> dict[str, Any]:
+    """The run's wall time, from its first job's start to its last job's end, the jobs' own
+    times summed, and the parallel efficiency Σ job / (wall × cores), over the jobs that record
+    their time (those of runs and of figures: provenance ``job_id``, ``job_started`` and
+    ``finished``; a job of several runs ends with its last). Efficiency is given for a local
+    run only (``cores``); on a cluster the jobs share no fixed set of cores.
+    """
+    results = [run for summary in summaries.values() for run in summary.get("runs", [])]
+    jobs: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    for result in [*results, *figures.values()]:
+        if "job_id" not in result:
+            continue
+        started = dt.datetime.fromisoformat(result["job_started"])
+        finished = dt.datetime.fromisoformat(result["finished"])
+        _, last = jobs.get(result["job_id"], (started, finished))
+        jobs[result["job_id"]] = (started, max(last, finished))
+    if not jobs:
+        return {}
+    wall = (max(end for _, end in jobs.values())
+            - min(start for start, _ in jobs.values())).total_seconds()
+    total = sum((end - start).total_seconds() for start, end in jobs.values())
+    return {
+        "jobs": len(jobs),
+        "wall_seconds": round(wall, 1),
+        "job_seconds": round(total, 1),
+        "cores": cores,
+        "efficiency": round(total / (wall * cores), 2) if cores else None,
+    }
 
 
 def cluster_jobs(summaries: dict[str, dict]) -> list[dict[str, Any]]:
@@ -47,6 +79,7 @@ def build_report_data(
     *,
     config: dict[str, Any],
     configfiles: list[str],
+    cores: int | None,
     summary_paths: dict[str, str],
     claims_path: str,
     figure_meta_paths: list[str],
@@ -64,6 +97,7 @@ def build_report_data(
             "versions": package_versions(),
             "hardware": hardware(),
             "runtimes": runtimes(summaries, figures),
+            "run_time": run_time(summaries, figures, cores),
             "cluster_jobs": cluster_jobs(summaries),
         },
         "experiments": summaries,

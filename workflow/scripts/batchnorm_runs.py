@@ -1,0 +1,20 @@
+"""Both networks (plain and BatchNorm) at every lr, at one seed:
+results/batchnorm/{model}-lr{lr}-seed{seed}/."""
+from dlrepro.data.base import load_dataset
+from dlrepro.experiments.classifiers.mlp import train_run
+from dlrepro.experiments.runs import pick_device
+from dlrepro.workflow import record_runs
+
+dataset = load_dataset(snakemake.input.data, snakemake.input.info)
+device = pick_device()
+record_runs(
+    snakemake,
+    "batchnorm",
+    lambda settings, run: train_run(
+        settings, dataset, int(run["seed"]), device,
+        batchnorm=run["model"] == "batchnorm",
+        lr=float(run["lr"]),
+        epochs=settings["epochs"],
+    ),
+    device=device,
+)

@@ -1,7 +1,0 @@
-"""GD on (2/3)|x|^(3/2) at one lr, from generic starts and from S: results/gd_abs32/lr{lr}/."""
-from dlrepro.experiments.functions import gd_abs32
-from dlrepro.workflow import record_run
-
-record_run(
-    snakemake, "gd_abs32", lambda settings: gd_abs32.run(settings, float(snakemake.wildcards.lr))
-)

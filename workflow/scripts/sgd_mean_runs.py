@@ -1,0 +1,9 @@
+"""Own SGD for the mean at every lr, at one seed: results/sgd_mean/lr{lr}-seed{seed}/."""
+from dlrepro.experiments.functions import sgd_mean
+from dlrepro.workflow import record_runs
+
+record_runs(
+    snakemake,
+    "sgd_mean",
+    lambda settings, run: sgd_mean.run(settings, float(run["lr"]), int(run["seed"])),
+)
