@@ -14,8 +14,7 @@ rule batchnorm_runs:
     input:
         **prepared("mnist"),
     output:
-        metrics=run_files(f"{BATCHNORM_RUN}/metrics.json", BATCHNORM_RUNS),
-        history=run_files(f"{BATCHNORM_RUN}/history.csv", BATCHNORM_RUNS),
+        **run_outputs(BATCHNORM_RUN, BATCHNORM_RUNS),
     params:
         settings=experiment_settings("batchnorm", grid=("lrs", "seeds")),
         runs=with_seed(BATCHNORM_RUNS),
@@ -59,8 +58,7 @@ rule lr_schedule_runs:
     input:
         **prepared("mnist"),
     output:
-        metrics=run_files(f"{LR_SCHEDULE_RUN}/metrics.json", LR_SCHEDULE_RUNS),
-        history=run_files(f"{LR_SCHEDULE_RUN}/history.csv", LR_SCHEDULE_RUNS),
+        **run_outputs(LR_SCHEDULE_RUN, LR_SCHEDULE_RUNS),
     params:
         settings=experiment_settings("lr_schedule", grid=("seeds",)),
         network=experiment_settings("batchnorm", grid=("lrs", "seeds", "epochs")),

@@ -56,16 +56,20 @@ def run_gpus(experiment):
     return lambda wildcards: training_gpus()
 
 
-def run_files(pattern, runs):
-    """``pattern`` filled in for each of ``runs`` (dicts of their fields, as strings, as
-    wildcards would give them): the outputs of a job that makes all these runs. A ``{seed}`` in
-    the pattern stays a wildcard: one such job per seed.
+def run_outputs(folder, runs):
+    """The ``metrics`` and ``history`` files of each of ``runs`` (dicts of their fields, as
+    strings, as wildcards would give them) in ``folder``, a run folder's pattern: the outputs
+    of a job that makes all these runs. A ``{seed}`` in the pattern stays a wildcard: one such
+    job per seed.
 
     One process makes the runs one after another, each from its own seed's streams, exactly as
     a job per run would, without starting Python and importing torch once per run. A single
     run's files stay targets of their own: asking for one runs its job.
     """
-    return [pattern.format(**run, seed="{seed}") for run in runs]
+    return {
+        name: [f"{folder}/{file}".format(**run, seed="{seed}") for run in runs]
+        for name, file in (("metrics", "metrics.json"), ("history", "history.csv"))
+    }
 
 
 def with_seed(runs):

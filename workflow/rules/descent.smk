@@ -65,8 +65,7 @@ GD_ABS32_RUNS = grid(lr=[value_label(lr) for lr in config["gd_abs32"]["lrs"]])
 # GD on (2/3)|x|^(3/2) at every learning rate.
 rule gd_abs32_runs:
     output:
-        metrics=run_files("results/gd_abs32/lr{lr}/metrics.json", GD_ABS32_RUNS),
-        history=run_files("results/gd_abs32/lr{lr}/history.csv", GD_ABS32_RUNS),
+        **run_outputs("results/gd_abs32/lr{lr}", GD_ABS32_RUNS),
     params:
         settings=experiment_settings("gd_abs32", grid=("lrs",)),
         runs=GD_ABS32_RUNS,

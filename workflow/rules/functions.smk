@@ -6,8 +6,7 @@ OPT_F1F2_RUNS = grid(function=["f1", "f2"], optimizer=["gd", "momentum", "rmspro
 # Each optimiser on each of the two quadratics.
 rule opt_f1f2_runs:
     output:
-        metrics=run_files("results/opt_f1f2/{function}-{optimizer}/metrics.json", OPT_F1F2_RUNS),
-        history=run_files("results/opt_f1f2/{function}-{optimizer}/history.csv", OPT_F1F2_RUNS),
+        **run_outputs("results/opt_f1f2/{function}-{optimizer}", OPT_F1F2_RUNS),
     params:
         settings=experiment_settings("opt_f1f2"),
         runs=OPT_F1F2_RUNS,
@@ -46,8 +45,7 @@ SGD_MEAN_RUNS = grid(lr=[value_label(lr) for lr in config["sgd_mean"]["lrs"]])
 # Constant-step SGD for the mean at every learning rate, at one seed.
 rule sgd_mean_runs:
     output:
-        metrics=run_files("results/sgd_mean/lr{lr}-seed{seed}/metrics.json", SGD_MEAN_RUNS),
-        history=run_files("results/sgd_mean/lr{lr}-seed{seed}/history.csv", SGD_MEAN_RUNS),
+        **run_outputs("results/sgd_mean/lr{lr}-seed{seed}", SGD_MEAN_RUNS),
     params:
         settings=experiment_settings("sgd_mean", grid=("lrs", "seeds")),
         runs=with_seed(SGD_MEAN_RUNS),

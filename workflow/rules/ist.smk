@@ -12,8 +12,7 @@ rule ist_linear_runs:
     input:
         **prepared("intel_landscapes"),
     output:
-        metrics=run_files("results/ist_linear/{model}-seed{seed}/metrics.json", IST_LINEAR_RUNS),
-        history=run_files("results/ist_linear/{model}-seed{seed}/history.csv", IST_LINEAR_RUNS),
+        **run_outputs("results/ist_linear/{model}-seed{seed}", IST_LINEAR_RUNS),
     params:
         settings=experiment_settings("ist_linear", grid=("seeds",)),
         runs=with_seed(IST_LINEAR_RUNS),
@@ -98,8 +97,7 @@ rule ist_torch_runs:
     input:
         **prepared("intel_landscapes"),
     output:
-        metrics=run_files("results/ist_torch/{variant}-seed{seed}/metrics.json", IST_TORCH_RUNS),
-        history=run_files("results/ist_torch/{variant}-seed{seed}/history.csv", IST_TORCH_RUNS),
+        **run_outputs("results/ist_torch/{variant}-seed{seed}", IST_TORCH_RUNS),
     params:
         settings=experiment_settings(
             "ist_torch",

@@ -60,8 +60,7 @@ rule age_linear_sgd_runs:
     input:
         **prepared("age_regression"),
     output:
-        metrics=run_files(f"{AGE_LINEAR_SGD_RUN}/metrics.json", AGE_LINEAR_SGD_RUNS),
-        history=run_files(f"{AGE_LINEAR_SGD_RUN}/history.csv", AGE_LINEAR_SGD_RUNS),
+        **run_outputs(AGE_LINEAR_SGD_RUN, AGE_LINEAR_SGD_RUNS),
     params:
         settings=experiment_settings(
             "age_linear_sgd", grid=("lrs", "divergence_lrs", "batch_sizes", "seeds")
