@@ -24,10 +24,16 @@ a composite check is reproduced when every part is, refuted when any part is, an
 inconclusive otherwise. Reading one number out of the values over seeds (their ``mean``) is
 refused in either kind: a comparison of seed means is decided by noise.
 
-A claim marked ``absolute`` speaks of the write-up's own data: its own numbers, or behaviour that
-depends on the data set. On stand-in data, or on another data set than the summary's
-``write_up_data`` (e.g. Fashion-MNIST where the write-up used MNIST), it is measured but
-``not comparable``.
+Where the runs did not use the write-up's data (a stand-in, or another data set than the
+summary's ``write_up_data``, e.g. Fashion-MNIST where the write-up used MNIST), a claim is
+measured but ``not comparable``: its numbers, comparisons and rankings depend on the data. A
+claim whose statement does not depend on the data says why in ``data_independent`` and keeps its
+verdict; every claim records the data it was measured on (``data``) and whether they were the
+write-up's (``on_write_up_data``), so that verdicts on other data are counted apart.
+
+Every claim quotes its write-up (``quote``) and claims no more than the quote. ``scope: ours``
+marks a wider check of ours (a whole sweep) beside the write-up's own claim. ``finding`` says
+why the write-up is wrong where our measurement refutes it.
 """
 
 from __future__ import annotations
@@ -212,8 +218,9 @@ def _seeded_compare(check, left, right, context: Context, label: str | None = No
     record["label"] = label or _difference_label(check["left"], check["right"])
     claimed = {"less": f"< {fmt(region.high)}", "greater": f"> {fmt(region.low)}",
                "close": f"within ±{fmt(region.high)}"}[op]
-    measured = (f"{record['label']}: {fmt(interval.effect)} "
-                f"[{fmt(interval.low)}, {fmt(interval.high)}] (claimed {claimed}, "
+    spread = (f"[{fmt(interval.low)}, {fmt(interval.high)}]" if record["seeds_vary"]
+              else "the seeds do not change this")
+    measured = (f"{record['label']}: {fmt(interval.effect)} {spread} (claimed {claimed}, "
                 f"n = {interval.n})")
     return Outcome(record["verdict"], measured, [record])
 
@@ -344,15 +351,44 @@ def uses_stand_in(summary: Mapping[str, Any]) -> bool:
     return bool(summary.get("data", {}).get("stand_in", False))
 
 
-def incomparable_data(summary: Mapping[str, Any]) -> str:
-    """Why the data measured on cannot stand for the write-up's ("" when it can): a stand-in, or
-    another data set than the summary's ``write_up_data`` names (Fashion-MNIST for MNIST)."""
-    if uses_stand_in(summary):
-        return "measured on stand-in data; the claim is about the write-up's own data"
-    used, expected = summary.get("data", {}).get("name"), summary.get("write_up_data")
-    if expected and used and used != expected:
-        return f"measured on {used}; the claim is about the write-up's data, {expected}"
+#: How the report names each data set (a stand-in by what it is).
+DATA_NAMES = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST",
+              "age_regression": "the course's age-regression faces",
+              "intel_landscapes": "the Intel landscapes"}
+STAND_IN_NAMES = {"digits": "the digits stand-in", "intel_landscapes": "the digits stand-in",
+                  "age_regression": "the synthetic faces",
+                  "generated GD trajectory": "the generated trajectory"}
+
+
+def data_label(data: Mapping[str, Any] | None) -> str:
+    """The data a summary's runs measured on, as the report names them ("" for none)."""
+    name = (data or {}).get("name")
+    if not name or name == "none":
+        return ""
+    if data.get("stand_in"):
+        return STAND_IN_NAMES.get(name, f"a stand-in ({name})")
+    return DATA_NAMES.get(name, name)
+
+
+def other_data(summary: Mapping[str, Any]) -> str:
+    """The data measured on, named, when they are not the write-up's: a stand-in, or another
+    data set than the summary's ``write_up_data`` (Fashion-MNIST for MNIST). "" when the runs
+    used the write-up's data, or need none."""
+    data = summary.get("data") or {}
+    expected = summary.get("write_up_data")
+    if data.get("stand_in") or (expected and data.get("name") not in (None, expected)):
+        return data_label(data)
     return ""
+
+
+def incomparable_data(claim: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
+    """Why the claim's measurement cannot speak for the write-up's data ("" when it can)."""
+    other = other_data(summary)
+    if not other or claim.get("data_independent"):
+        return ""
+    expected = summary.get("write_up_data")
+    used = f"; the write-up used {DATA_NAMES.get(expected, expected)}" if expected else ""
+    return f"measured on {other}, and the claim depends on the data{used}"
 
 
 def evaluate(claim: Mapping[str, Any], summary: Mapping[str, Any],
@@ -367,15 +403,41 @@ def evaluate(claim: Mapping[str, Any], summary: Mapping[str, Any],
     outcome = run_check(claim["check"], summary, Context(claim["id"], kind, confidence))
     if kind == "seeded" and not outcome.evidence:
         raise ClaimError(f"claim {claim['id']!r} is kind: seeded but compares no per-seed values")
-    reason = incomparable_data(summary) if claim.get("absolute", False) else ""
+    reason = incomparable_data(claim, summary)
     result = {key: value for key, value in claim.items() if key != "check"}
+    result.setdefault("scope", "write-up")
     result.update(measured=outcome.measured, verdict=NOT_COMPARABLE if reason else outcome.verdict,
-                  reason=reason, stand_in=uses_stand_in(summary))
+                  reason=reason, stand_in=uses_stand_in(summary),
+                  data=data_label(summary.get("data")), on_write_up_data=not other_data(summary))
     if outcome.evidence:
         result["evidence"] = {**deciding(outcome.evidence), "parts": outcome.evidence}
     if outcome.values:
         result["values"] = outcome.values
     return result
+
+
+def groups(claims: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The claims as the report counts and lists them, apart: the write-ups' claims measured on
+    their own data (or needing none), those measured on other data (one group per data set,
+    named), and our wider checks. Each group: ``key``, ``title``, ``claims`` and ``counts`` (per
+    verdict); empty groups are left out."""
+    own = [claim for claim in claims if claim.get("scope", "write-up") == "write-up"]
+    others: dict[str, list] = {}
+    for claim in own:
+        if not claim["on_write_up_data"]:
+            others.setdefault(claim["data"], []).append(claim)
+    listed = [
+        ("write-up", "The write-ups' claims, measured on their data or setting",
+         [claim for claim in own if claim["on_write_up_data"]]),
+        *[(f"other-data-{index}", f"The write-ups' claims, measured on {label} instead",
+           members) for index, (label, members) in enumerate(others.items(), start=1)],
+        ("ours", "Our wider checks beside them",
+         [claim for claim in claims if claim.get("scope") == "ours"]),
+    ]
+    return [{"key": key, "title": title, "claims": members,
+             "counts": {verdict: sum(claim["verdict"] == verdict for claim in members)
+                        for verdict in VERDICTS}}
+            for key, title, members in listed if members]
 
 
 def evaluate_all(claims: list[Mapping[str, Any]], summaries: Mapping[str, Mapping],

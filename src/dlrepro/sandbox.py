@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 #: What the workflow needs besides the installed ``dlrepro`` package.
-PROJECT_FILES = ("Snakefile", "workflow", "config", "templates", "profiles", "environment.yml")
+PROJECT_FILES = ("Snakefile", "workflow", "config", "templates", "profiles", "docs",
+                 "environment.yml")
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 

@@ -204,6 +204,8 @@ def evidence(interval: Interval, region: Region) -> dict:
         "method": fields["method"],
         "region": [region.low, region.high],
         "verdict": judged,
+        # every seed gave the same value (or difference): a point, not an interval over seeds
+        "seeds_vary": not (interval.n >= 2 and all(spread == 0 for spread in interval.spreads)),
     }
     if judged == INCONCLUSIVE:
         record["seeds_needed"] = seeds_needed(interval, region)

@@ -55,7 +55,7 @@ def test_report_files_are_made(quick_run):
 
 def test_report_data_has_the_contracted_shape(quick_run):
     data = json.loads((quick_run / "results" / "report" / "report-data.json").read_text())
-    assert set(data) == {"format", "run", "experiments", "claims", "figures"}
+    assert set(data) == {"format", "run", "experiments", "claims", "figures", "audit"}
     assert data["format"] == REPORT_FORMAT
     for key in ("config", "commit", "versions", "hardware", "runtimes"):
         assert key in data["run"]
@@ -68,7 +68,7 @@ def test_report_data_has_the_contracted_shape(quick_run):
     final = data["experiments"]["opt_f1f2"]["final_objective"]
     assert set(final) == {"f1", "f2"}
     assert set(final["f1"]) == set(final["f2"]) == {"gd", "momentum", "rmsprop", "adam"}
-    assert data["experiments"]["opt_f1f2"]["iterations"] == 2000
+    assert data["experiments"]["opt_f1f2"]["constants"]["iterations"] == 2000
     assert {claim["verdict"] for claim in data["claims"]} <= {
         "reproduced", "refuted", "inconclusive", "not comparable"}
     for claim in data["claims"]:  # every seeded claim carries its evidence
@@ -113,6 +113,53 @@ def test_pdf_has_every_section(quick_run):
     outline = [item.title for item in flatten_outline(reader.outline)]
     for experiment in EXPERIMENTS:
         assert experiment.title in outline
+
+
+def test_figures_of_stand_in_data_say_so_in_their_metadata(quick_run):
+    figures = quick_run / "results" / "figures"
+    # the quick graph has no course files: age_mlp runs on the synthetic faces
+    assert json.loads((figures / "age_mlp_curves.json").read_text())["stand_in"] is True
+    assert json.loads((figures / "opt_f1f2_objective.json").read_text())["stand_in"] is False
+
+
+def test_claims_json_marks_stand_in_data_and_names_it(quick_run):
+    claims = {claim["id"]: claim
+              for claim in json.loads((quick_run / "results" / "claims" / "claims.json").read_text())}
+    faces = claims["age_mlp.test_loss"]
+    assert faces["stand_in"] is True and faces["on_write_up_data"] is False
+    assert faces["data"] == "the synthetic faces" and faces["verdict"] == "not comparable"
+    analytic = claims["opt_f1f2.rotation_invariance"]
+    assert analytic["stand_in"] is False and analytic["on_write_up_data"] is True
+
+
+def report_text(quick_run) -> tuple[str, str]:
+    html = (quick_run / "results" / "report" / "report.html").read_text()
+    reader = PdfReader(quick_run / "results" / "report" / "report.pdf")
+    pdf = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    return html, pdf
+
+
+def test_the_report_counts_and_marks_verdicts_on_stand_in_data_apart(quick_run):
+    html, pdf = report_text(quick_run)
+    for text in (html, pdf):
+        assert "claims, measured on the synthetic faces instead" in text
+        assert "claims, measured on their data or setting" in text
+    # the row of a claim on the synthetic faces carries the stand-in mark and names the data
+    row = re.search(r'<tr id="claim-age_mlp\.test_loss".*?</tr>', html, re.DOTALL)[0]
+    assert 'class="stand-in"' in row and "on the synthetic faces" in row
+    analytic = re.search(r'<tr id="claim-compgraph\.dc_da".*?</tr>', html, re.DOTALL)[0]
+    assert 'class="stand-in"' not in analytic
+    # in the PDF the mark stands in the rows of the synthetic faces' group
+    group = pdf.split("measured on the synthetic faces instead")[-1]
+    assert "stand-in data on the synthetic faces" in group
+
+
+def test_the_report_ends_with_the_audit_linked_to_the_claims(quick_run):
+    html, pdf = report_text(quick_run)
+    assert 'href="#audit"' in html and 'id="audit"' in html
+    audit = html.split('id="audit"')[1]
+    assert 'href="#claim-batchnorm.better_accuracy"' in audit
+    assert "Audit of the write-ups" in pdf
 
 
 def test_html_is_self_contained(quick_run):

@@ -71,23 +71,37 @@ def test_a_diverged_value_never_satisfies_a_comparison():
     assert evaluate(claim(check), SUMMARY)["verdict"] == REFUTED
 
 
-def test_absolute_claims_on_stand_in_data_are_not_comparable():
+def test_claims_on_stand_in_data_are_not_comparable_unless_independent_of_the_data():
     check = {"op": "close", "left": ["error", "small"], "right": 0.12, "rtol": 0.01}
-    stand_in = {**SUMMARY, "data": {"stand_in": True}}
-    result = evaluate(claim(check, absolute=True), stand_in)
-    assert result["verdict"] == NOT_COMPARABLE and "stand-in" in result["reason"]
-    # a comparison between our own runs stays meaningful on stand-in data
-    assert evaluate(claim(check), stand_in)["verdict"] == REPRODUCED
+    stand_in = {**SUMMARY, "data": {"name": "digits", "stand_in": True}}
+    result = evaluate(claim(check), stand_in)
+    assert result["verdict"] == NOT_COMPARABLE
+    assert "the digits stand-in" in result["reason"] and "depends on the data" in result["reason"]
+    assert result["data"] == "the digits stand-in" and result["on_write_up_data"] is False
+    # a claim that says why the data do not matter keeps its verdict, still marked as other data
+    independent = evaluate(claim(check, data_independent="counts steps"), stand_in)
+    assert independent["verdict"] == REPRODUCED and independent["reason"] == ""
+    assert independent["on_write_up_data"] is False and independent["stand_in"] is True
 
 
-def test_absolute_claims_on_another_data_set_than_the_write_ups_are_not_comparable():
+def test_claims_on_another_data_set_than_the_write_ups_are_not_comparable():
     check = {"op": "close", "left": ["error", "small"], "right": 0.12, "rtol": 0.01}
     fashion = {**SUMMARY, "write_up_data": "mnist", "data": {"name": "fashion_mnist"}}
-    result = evaluate(claim(check, absolute=True), fashion)
+    result = evaluate(claim(check), fashion)
     assert result["verdict"] == NOT_COMPARABLE
-    assert "fashion_mnist" in result["reason"] and "mnist" in result["reason"]
-    same = {**fashion, "data": {"name": "mnist"}}
-    assert evaluate(claim(check, absolute=True), same)["verdict"] == REPRODUCED
+    assert "Fashion-MNIST" in result["reason"] and "the write-up used MNIST" in result["reason"]
+    same = evaluate(claim(check), {**fashion, "data": {"name": "mnist"}})
+    assert same["verdict"] == REPRODUCED
+    assert same["on_write_up_data"] is True and same["data"] == "MNIST"
+
+
+def test_claims_without_data_are_on_the_write_ups_setting_and_of_its_scope_by_default():
+    check = {"op": "less", "left": ["error", "large"], "right": 1.0}
+    analytic = {**SUMMARY, "data": {"name": "none", "stand_in": False}}
+    result = evaluate(claim(check), analytic)
+    assert result["on_write_up_data"] is True and result["data"] == ""
+    assert result["scope"] == "write-up"
+    assert evaluate(claim(check, scope="ours"), analytic)["scope"] == "ours"
 
 
 def test_missing_path_names_the_claim_and_the_path():
@@ -180,8 +194,8 @@ def test_seeded_checks_give_the_four_verdicts(check, verdict):
 
 def test_seeded_claim_on_stand_in_data_is_not_comparable_but_keeps_its_evidence():
     check = {"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}
-    stand_in = {**SEEDED, "data": {"stand_in": True}}
-    result = evaluate(seeded(check, absolute=True), stand_in)
+    stand_in = {**SEEDED, "data": {"name": "digits", "stand_in": True}}
+    result = evaluate(seeded(check), stand_in)
     assert result["verdict"] == NOT_COMPARABLE
     assert result["evidence"]["verdict"] == REPRODUCED
 

@@ -253,12 +253,16 @@ def test_batchnorm_summarise_keeps_diverged_runs_out_of_the_curves():
 @pytest.mark.parametrize("epochs, last", [(45, "0.001"), (46, "0.0001"), (15, "0.1"),
                                           (16, "0.01"), (1, "0.1")])
 def test_schedule_runs(epochs, last):
-    settings = {"lr": 0.1, "gamma": 0.1, "step_size": 15, "epochs": epochs}
+    settings = {"lr": 0.1, "gamma": 0.1, "step_size": 15, "epochs": epochs,
+                "high_lr": {"lr": 10.0, "epochs": 3}}
     assert lr_schedule.schedule_runs(settings) == {
         "step": {"schedule": "step", "lr": "0.1"},
         "constant_first": {"schedule": "constant", "lr": "0.1"},
         "constant_last": {"schedule": "constant", "lr": last},
+        "high": {"schedule": "high", "lr": "10"},
     }
+    assert lr_schedule.run_epochs(settings, "high") == 3
+    assert lr_schedule.run_epochs(settings, "step") == epochs
     # the rate StepLR trains the last epoch at
     optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=15, gamma=0.1)
@@ -268,56 +272,55 @@ def test_schedule_runs(epochs, last):
     assert value_label(optimizer.param_groups[0]["lr"]) == last
 
 
-def sched_record(schedule, lr, seed, test, train, train_loss, status="ok"):
-    return {"experiment": "lr_schedule", "seed": seed, "status": status,
-            "params": {"schedule": schedule, "lr": lr, "seed": str(seed)},
-            "metrics": {"final_test_accuracy": test, "final_train_accuracy": train,
-                        "final_train_loss": train_loss}}
-
-
 CHANCE = math.log(10)
 
 
-def div_record(lr, seed, final_train_loss, max_batch, model="plain", status="ok"):
-    return {"experiment": "batchnorm", "seed": seed, "status": status,
-            "params": {"model": model, "lr": lr},
-            "metrics": {"final_train_loss": final_train_loss, "final_test_accuracy": 50.0,
-                        "final_train_accuracy": 55.0,
-                        "first_epoch_max_batch_loss": max_batch,
+def sched_record(schedule, lr, seed, test, train, train_loss, status="ok", max_batch=3.0):
+    return {"experiment": "lr_schedule", "seed": seed, "status": status,
+            "params": {"schedule": schedule, "lr": lr, "seed": str(seed)},
+            "metrics": {"final_test_accuracy": test, "final_train_accuracy": train,
+                        "final_train_loss": train_loss, "first_epoch_max_batch_loss": max_batch,
                         "initial_loss_chance": CHANCE}}
 
 
 def lr_schedule_inputs():
+    """The schedule's runs (two seeds of each role) and the very high rate's four runs."""
     failed_at_boundary = lr_schedule.FAILED * CHANCE
-    divergence = [
-        (div_record("0.01", 0, 0.1, 2.0), history([50.0, 60.0], [1.5, 0.1])),
-        (div_record("0.01", 1, 0.2, 3.0), history([50.0, 60.0], [1.7, 0.2])),
-        (div_record("0.5", 0, failed_at_boundary, 20.0), history([10.0, 10.0], [3.0, 2.1])),
-        (div_record("0.5", 1, None, 30.0, status="diverged"), history([10.0], [math.nan])),
-        (div_record("0.5", 2, 1.5, 40.0), history([30.0, 40.0], [2.5, 1.5])),
-        (div_record("0.5", 3, 0.5, 50.0), history([60.0, 70.0], [2.0, 0.5])),
-        # not a plain run: left out
-        (div_record("0.5", 0, 5.0, 900.0, model="batchnorm"), history([10.0, 10.0], [5.0, 5.0])),
-    ]
+    blown_up = lr_schedule.BLOWN_UP * CHANCE
+
     def curve(train_loss):
         return history([80.0] * len(train_loss), train_loss)
 
     schedule = [
         (sched_record("step", "0.1", 0, 90.0, 95.0, 0.2), curve([1.0, 0.5, 0.3, 0.2])),
-        (sched_record("constant", "0.1", 0, 85.0, 99.0, 0.3), curve([1.2, 0.7, 0.5, 0.3])),
+        (sched_record("constant", "0.1", 0, 85.0, 99.0, 0.3, max_batch=2.0),
+         curve([1.2, 0.7, 0.5, 0.3])),
         (sched_record("constant", "0.01", 0, 70.0, 72.0, 1.0), curve([2.0, 1.8, 1.4, 1.0])),
         (sched_record("step", "0.1", 1, 94.0, 96.0, 0.1), curve([0.9, 0.4, 0.2, 0.1])),
-        (sched_record("constant", "0.1", 1, 88.0, 98.0, 0.2), curve([1.0, 0.9, 0.4, 0.2])),
+        (sched_record("constant", "0.1", 1, 88.0, 98.0, 0.2, max_batch=4.0),
+         curve([1.0, 0.9, 0.4, 0.2])),
         (sched_record("constant", "0.01", 1, 71.0, 75.0, 1.1), curve([2.1, 1.9, 1.5, 1.1])),
         # a constant rate that is no role's: left out
         (sched_record("constant", "0.5", 0, 10.0, 10.0, 2.3), curve([2.3] * 4)),
     ]
-    return schedule, divergence
+    high = [
+        # at the FAILED boundary and just at the blow-up bound (not past it)
+        (sched_record("high", "10", 0, 10.0, 10.0, failed_at_boundary, max_batch=blown_up),
+         history([10.0, 10.0], [3.0, 2.1])),
+        # diverged: its peak is not finite, so it blew up
+        (sched_record("high", "10", 1, None, None, None, status="diverged", max_batch=math.nan),
+         history([10.0], [math.nan])),
+        (sched_record("high", "10", 2, 30.0, 30.0, 1.5, max_batch=40.0),
+         history([30.0, 40.0], [2.5, 1.5])),
+        (sched_record("high", "10", 3, 70.0, 70.0, 0.5, max_batch=50.0),
+         history([60.0, 70.0], [2.0, 0.5])),
+    ]
+    return schedule, high
 
 
-#: lr_schedule's config section and, as the summary rule adds it, batchnorm's lrs.
+#: lr_schedule's config section.
 LR_SCHEDULE = {"lr": 0.1, "gamma": 0.1, "step_size": 2, "epochs": 4, "early_epoch": 2,
-               "divergence_lrs": [0.01, 0.5]}
+               "high_lr": {"lr": 10.0, "epochs": 2}}
 
 
 def combined(*halves):
@@ -327,21 +330,23 @@ def combined(*halves):
 
 
 def test_lr_schedule_summarise_on_hand_made_runs():
-    """The summary rule's order: lr_schedule's own runs, then batchnorm's divergence runs."""
     records, histories = combined(*lr_schedule_inputs())
     summary = lr_schedule.summarise(records, histories, LR_SCHEDULE)
     divergence = summary["divergence"]
     assert divergence["chance_loss"] == pytest.approx(CHANCE)
     small, large = divergence["small"], divergence["large"]
-    assert small["lr"] == 0.01 and large["lr"] == 0.5
+    assert small["lr"] == 0.1 and large["lr"] == 10.0
     assert small["runs"] == 2 and large["runs"] == 4 and large["diverged_runs"] == 1
     assert small["failed_fraction"] == 0.0 and small["trained_fraction"] == 1.0
+    assert small["blown_up_fraction"] == 0.0
     # large: at the FAILED boundary (failed), diverged (failed), 1.5 (neither), 0.5 (trained)
     assert large["failed_fraction"] == 0.5
     assert large["trained_fraction"] == 0.25
-    assert large["first_epoch_max_batch_loss"]["mean"] == 35.0
-    assert large["blow_up"]["mean"] == pytest.approx(35.0 / CHANCE)
-    assert small["early_train_loss"]["mean"] == pytest.approx(1.6)  # epoch 1
+    # large: at the blow-up bound (not past it), not finite, 40 and 50 (both past it)
+    assert large["blown_up_fraction"] == 0.75
+    assert math.isnan(large["first_epoch_max_batch_loss"]["per_seed"]["1"])
+    assert large["blow_up"]["per_seed"]["2"] == pytest.approx(40.0 / CHANCE)
+    assert small["early_train_loss"]["mean"] == pytest.approx(1.1)  # epoch 1
     assert summary["early_epoch"] == 2 and summary["epochs"] == 4 and summary["step_size"] == 2
 
     step, first, last = summary["step"], summary["constant_first"], summary["constant_last"]
@@ -362,26 +367,23 @@ def test_lr_schedule_summarise_on_hand_made_runs():
     assert last["final_test_accuracy"]["mean"] == 92.0 - 21.5
 
 
-def test_lr_schedule_summarise_splits_the_runs_by_experiment_not_by_position():
-    """batchnorm's runs interleaved with lr_schedule's (each experiment's in its own order): the
-    summary is the one of the rule's order, own runs first, number for number."""
-    schedule, divergence = lr_schedule_inputs()
-    interleaved = [run for pair in zip(divergence, schedule) for run in pair]
-    assert [record["experiment"] for record, _ in interleaved[:2]] == ["batchnorm", "lr_schedule"]
-    in_order = lr_schedule.summarise(*combined(schedule, divergence), LR_SCHEDULE)
+def test_lr_schedule_summarise_reads_the_runs_by_their_params_not_their_position():
+    schedule, high = lr_schedule_inputs()
+    interleaved = [run for pair in zip(high, schedule) for run in pair] + schedule[len(high):]
+    in_order = lr_schedule.summarise(*combined(schedule, high), LR_SCHEDULE)
     mixed = lr_schedule.summarise(*combined(interleaved), LR_SCHEDULE)
     assert json.dumps(to_json_safe(mixed), sort_keys=True) == json.dumps(
         to_json_safe(in_order), sort_keys=True)
 
 
 def test_lr_schedule_early_loss_of_a_run_that_stopped_before_it_is_missing():
-    schedule, divergence = lr_schedule_inputs()
+    schedule, high = lr_schedule_inputs()
     index = next(i for i, (r, _) in enumerate(schedule)
                  if r["params"]["schedule"] == "constant" and r["params"]["lr"] == "0.01"
                  and r["seed"] == 1)
     schedule[index] = (sched_record("constant", "0.01", 1, None, None, None, status="diverged"),
                        history([60.0], [math.nan]))
-    summary = lr_schedule.summarise(*combined(schedule, divergence), LR_SCHEDULE)
+    summary = lr_schedule.summarise(*combined(schedule, high), LR_SCHEDULE)
     last = summary["constant_last"]
     assert last["diverged_runs"] == 1
     assert math.isnan(last["early_train_loss"]["mean"])
@@ -430,9 +432,14 @@ def test_lr_schedule_draw_functions_draw_the_summary_of_both_experiments_runs():
 
     fig = lr_schedule_plots.draw_divergence(results)
     assert drawn(fig) == drawn(lr_schedule_plots.divergence(summary))
-    # batchnorm's plain runs at lr 0.01: mean training loss per epoch, largest first-epoch batch
-    assert line(fig, "lr 0.01: mean training loss per epoch") == pytest.approx([1.6, 0.15])
-    assert line(fig, "lr 0.5: largest batch loss in epoch 1") == [35.0]
+    # the working rate: mean training loss per epoch, largest first-epoch batch; the very high
+    # rate's peak is not finite in one run, which its label says
+    assert line(fig, "lr 0.1: mean training loss per epoch") == pytest.approx(
+        [1.1, 0.8, 0.45, 0.25])
+    assert line(fig, "lr 0.1: largest batch loss in epoch 1") == [3.0]
+    assert line(fig, "lr 10: mean training loss per epoch") == pytest.approx([2.5, 4.1 / 3])
+    assert line(fig, "lr 10: largest batch loss in epoch 1 (not finite in 1 of 4 runs)") == [
+        pytest.approx((lr_schedule.BLOWN_UP * CHANCE + 40.0 + 50.0) / 3)]
 
     fig = lr_schedule_plots.draw_schedules(results)
     assert drawn(fig) == drawn(lr_schedule_plots.schedules(summary))

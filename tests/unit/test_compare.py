@@ -28,10 +28,10 @@ def values(base, shift=0.0):
 
 CLAIMS = [
     # the flip: a above b in the old run, clearly below it in the new one
-    {"id": "demo.a_beats_b", "kind": "seeded", "check": {
+    {"id": "demo.a_beats_b", "kind": "seeded", "data_independent": "any data", "check": {
         "op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}},
     # unchanged: an exact count
-    {"id": "demo.count", "kind": "exact", "check": {
+    {"id": "demo.count", "kind": "exact", "data_independent": "any data", "check": {
         "op": "close", "left": ["count"], "right": 3, "atol": 0}},
 ]
 

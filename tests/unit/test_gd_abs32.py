@@ -77,8 +77,8 @@ def test_generic_starts_reach_the_cycle_after_about_two_sqrt_x0_over_lr_steps():
 def test_summary_counts_every_special_start_and_keys_lrs_by_label():
     summary = gd_abs32.summarise(*runs_at(0.5, 0.01), SETTINGS)
     assert list(summary["by_lr"]) == ["0.01", "0.5"]
-    assert summary["special_points"] == 2 * (1 + 2 * SETTINGS["special_levels"])
-    assert summary["special_points_reaching_zero_at_level"] == summary["special_points"]
+    assert summary["constants"]["special_points"] == 2 * (1 + 2 * SETTINGS["special_levels"])
+    assert summary["special_points_reaching_zero_at_level"] == summary["constants"]["special_points"]
     assert summary["max_cycle_relative_error"] < 1e-12
     # x0 = lr² lands on 0.0 exactly (√(lr²) = lr) and stays: f′(0) = 0
     level_one = [s for s in summary["by_lr"]["0.5"]["special"] if s["level"] == 1]

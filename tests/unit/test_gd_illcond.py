@@ -128,7 +128,7 @@ def test_generated_run_and_summary():
     assert summary["contraction"]["x2"] == pytest.approx(0.981)
     assert summary["sign_changes"] == {"x1": 200, "x2": 0}
     assert summary["zigzag_coordinates"] == ["x1"]
-    assert summary["zigzag_threshold_a"] == pytest.approx(1 / 0.019)
+    assert summary["constants"]["zigzag_threshold_a"] == pytest.approx(1 / 0.019)
     assert summary["replay_error"] < 1e-12
     # mean of 4 + 0.981^k (−7), k = 0 … 200: a geometric sum, far from c2 = 4
     assert summary["iterate_mean"]["x2"] == pytest.approx(

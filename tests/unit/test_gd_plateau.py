@@ -15,24 +15,24 @@ SETTINGS = dict(
     iterations=1000,
     tolerance=1e-3,
     divergence_threshold=1e6,
-    schedule=dict(start=-3.0, initial_lrs=[0.22, 0.245], decay=0.9, every=10),
+    schedule=dict(start=-3.0, initial_lrs=[0.22, 0.245], decay=0.9, every=10, iterations=1000,
+                  tolerance=1e-6),
 )
 
 
 def all_runs(settings=SETTINGS):
-    keys = [(start, lr, False) for start in settings["starts"] for lr in settings["lrs"]]
+    keys = [(start, lr, "constant") for start in settings["starts"] for lr in settings["lrs"]]
     schedule = settings["schedule"]
-    keys += [(schedule["start"], lr, decayed) for lr in schedule["initial_lrs"]
-             for decayed in (False, True)]
+    keys += [(schedule["start"], lr, kind) for lr in schedule["initial_lrs"]
+             for kind in ("held", "decayed")]
     return {key: gd_plateau.run(settings, *key) for key in keys}
 
 
 def as_records(runs):
     """Records and histories as the workflow reads them: params as gd_plateau_runs writes them."""
     records = [
-        {"params": {"start": start, "lr": lr, "kind": "decayed" if decayed else "constant"},
-         "metrics": result.metrics}
-        for (start, lr, decayed), result in runs.items()
+        {"params": {"start": start, "lr": lr, "kind": kind}, "metrics": result.metrics}
+        for (start, lr, kind), result in runs.items()
     ]
     return records, [result.history for result in runs.values()]
 
@@ -162,7 +162,7 @@ def test_runs_end_where_the_closed_forms_say():
 
 def test_decay_reaches_the_minimum_where_the_constant_lr_cannot():
     constant = gd_plateau.run(SETTINGS, -3.0, 0.245).metrics
-    decayed = gd_plateau.run(SETTINGS, -3.0, 0.245, decayed=True)
+    decayed = gd_plateau.run(SETTINGS, -3.0, 0.245, "decayed")
     assert constant["outcome"] != "minimum" and constant["minimum_crossings"] > 10
     assert decayed.metrics["outcome"] == "minimum"
     assert decayed.metrics["settled_lr"] < gd_plateau.stable_lr_at_minimum()
@@ -196,16 +196,16 @@ def test_summary_tables():
     summary = gd_plateau.summarise(*as_records(runs), SETTINGS)
     assert set(summary["final"]) == {"-3", "10"}
     assert set(summary["final"]["10"]) == {"0.01", "0.1", "1"}
-    assert summary["final"]["10"]["0.01"]["x"] == runs[(10.0, 0.01, False)].metrics["final_x"]
+    assert summary["final"]["10"]["0.01"]["x"] == runs[(10.0, 0.01, "constant")].metrics["final_x"]
     assert summary["final"]["10"]["0.1"]["outcome"] == "minimum"
     for start, counts in summary["outcome_counts"].items():
-        assert sum(counts.values()) == summary["runs_per_start"] == 3
+        assert sum(counts.values()) == summary["constants"]["runs_per_start"] == 3
         assert counts["diverged"] == 1  # lr 1 from either start
     assert summary["schedule"]["decayed"]["0.245"]["outcome"] == "minimum"
     assert summary["schedule"]["constant"]["0.22"]["distance_to_inflection"] < 0.01
-    bounds = summary["lr_bounds"]
+    bounds = summary["constants"]["lr_bounds"]
     assert bounds["stable_at_minimum"] < bounds["one_step_jump_from_schedule_start"]
-    missing = {key: r for key, r in runs.items() if key != (10.0, 0.1, False)}
+    missing = {key: r for key, r in runs.items() if key != (10.0, 0.1, "constant")}
     with pytest.raises(ValueError, match="start 10 at lr 0.1"):
         gd_plateau.summarise(*as_records(missing), SETTINGS)
 

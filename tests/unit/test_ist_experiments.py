@@ -96,7 +96,7 @@ def test_linear_summary_compares_the_l2_variants_seed_by_seed():
     assert variants["perceptron"]["runtime_seconds"] is None
     assert "train_loss" not in variants["perceptron"]
     assert variants["perceptron"]["mistakes"]["mean"] == 7000
-    assert summary["write_up"]["logistic_l2"]["test_acc"] == 0.5113
+    assert summary["constants"]["write_up"]["logistic_l2"]["test_acc"] == 0.5113
 
     # the same runs with the l2 seed 1 much worse: the mean gain turns negative
     records[3]["metrics"]["test_acc"] = 0.40
@@ -132,7 +132,7 @@ def test_numpy_mlp_run_and_summary(data):
     assert summary["runtime_seconds"] is None
     assert summary["train_loss"]["per_seed"] == {
         str(seed): result.metrics["train_loss"] for seed, result in enumerate(results)}
-    assert summary["write_up"]["test_acc"] == 0.52733
+    assert summary["constants"]["write_up"]["test_acc"] == 0.52733
 
 
 # --- ist_torch -----------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ def test_torch_summary_makes_each_comparison():
     assert momentum["train_loss_lower_fraction"]["per_seed"] == {"0": 0.75, "1": 0.75}
     assert momentum["val_loss_lower_fraction"]["mean"] == 0.0
     assert summary["variants"][names["batch"]["512"]]["test_acc"]["std"] == pytest.approx(0.01)
-    assert summary["write_up"]["dropout"]["best"] == "0.25"
+    assert summary["constants"]["write_up"]["dropout"]["best"] == "0.25"
 
 
 

@@ -75,7 +75,10 @@ def all_runs(settings=SETTINGS):
 def test_summary_shape():
     records, histories = all_runs()
     summary = opt_f1f2.summarise(records, histories, SETTINGS)
-    assert summary["iterations"] == 50
+    assert summary["constants"]["iterations"] == 50
+    # GD on f1 keeps 0.1·y² ≈ 0.09 after 50 steps: never at 1e-3, so one past the budget
+    assert summary["iterations_to_target"]["f1"]["gd"] == 51
+    assert summary["objective_at_phase_split"]["f1"]["gd"] == histories[4]["objective"].iloc[10]
     assert set(summary["final_objective"]) == {"f1", "f2"}
     assert set(summary["final_objective"]["f1"]) == set(opt_f1f2.OPTIMIZERS)
     assert records[4]["params"]["function"] == "f1" and records[4]["params"]["optimizer"] == "gd"

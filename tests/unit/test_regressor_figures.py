@@ -59,7 +59,7 @@ def mlp_summary(targets="raw", stand_in=True, variance=150.0):
         "raw": {"train_mse": {"mean": 2.0 * (variance if targets == "standardised" else 1),
                               "std": 0.1},
                 "test_mse_mean_predictor": {"mean": 180.0, "std": 1.0}},
-        "write_up": age_mlp.WRITE_UP,
+        "constants": {"write_up": age_mlp.WRITE_UP},
     }
     if stand_in:
         summary["best_reachable"] = {"raw": 25.0, "standardised": 25.0 / variance}
@@ -155,8 +155,8 @@ def linear_summary(selected=(1e-4, 64, 6), grid_diverged=()):
         "diverged_lrs": [entry["lr"] for entry in divergence.values() if entry["diverged"]],
         "mean_predictor": {"test_mse": 1.02, "raw": 160.0, "standardised": 1.02},
         "best_reachable": {"raw": 25.0, "standardised": 0.15},
-        "write_up": {**age_linear_sgd.WRITE_UP,
-                     "selected": {"lr": 1e-4, "batch_size": 64, "epochs": 6}},
+        "constants": {"write_up": {**age_linear_sgd.WRITE_UP,
+                                   "selected": {"lr": 1e-4, "batch_size": 64, "epochs": 6}}},
     }
 
 

@@ -242,4 +242,4 @@ def test_mlp_summary_over_seeds_with_curves_and_the_best_reachable_error():
     assert summary["log"]["0"]["val_mse"] == pytest.approx(
         np.mean([history["val_mse"].iloc[0] for history in histories]))
     assert summary["best_reachable"]["raw"] == 4.0
-    assert summary["write_up"]["test_mse"] == pytest.approx(230.075, abs=1e-3)
+    assert summary["constants"]["write_up"]["test_mse"] == pytest.approx(230.075, abs=1e-3)

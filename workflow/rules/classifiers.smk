@@ -53,7 +53,8 @@ LR_SCHEDULE_RUN = "results/lr_schedule/{schedule}-lr{lr}-seed{seed}"
 LR_SCHEDULE_RUNS = list(schedule_runs(config["lr_schedule"]).values())
 
 
-# batchnorm's plain network under the step schedule and at constant rates, at one seed.
+# batchnorm's plain network under the step schedule, at constant rates and at a very high rate,
+# at one seed.
 rule lr_schedule_runs:
     input:
         **prepared("mnist"),
@@ -76,31 +77,15 @@ rule lr_schedule_runs:
         "../scripts/lr_schedule_runs.py"
 
 
-# batchnorm's plain runs at its smallest and largest lr: the divergence half of lr_schedule.
-DIVERGENCE_RUNS = dict(
-    model="plain",
-    lr=[
-        value_label(min(config["batchnorm"]["lrs"])),
-        value_label(max(config["batchnorm"]["lrs"])),
-    ],
-    seed=config["batchnorm"]["seeds"],
-)
-
-
-# The divergence half (batchnorm's plain runs) and the schedule half.
+# The divergence half (the very high rate against the working one) and the schedule half.
 rule lr_schedule_summary:
     input:
-        metrics=expand(rules.lr_schedule_runs.output.metrics, seed=config["lr_schedule"]["seeds"])
-        + expand(f"{BATCHNORM_RUN}/metrics.json", **DIVERGENCE_RUNS),
-        histories=expand(rules.lr_schedule_runs.output.history, seed=config["lr_schedule"]["seeds"])
-        + expand(f"{BATCHNORM_RUN}/history.csv", **DIVERGENCE_RUNS),
+        metrics=expand(rules.lr_schedule_runs.output.metrics, seed=config["lr_schedule"]["seeds"]),
+        histories=expand(rules.lr_schedule_runs.output.history, seed=config["lr_schedule"]["seeds"]),
     output:
         summary="results/lr_schedule/summary.json",
     params:
-        settings={
-            **experiment_settings("lr_schedule"),
-            "divergence_lrs": config["batchnorm"]["lrs"],
-        },
+        settings=experiment_settings("lr_schedule"),
     log:
         "logs/lr_schedule/summary.log",
     localrule: True

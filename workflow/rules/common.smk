@@ -113,8 +113,8 @@ def figure_caption(wildcards):
 
 
 def gd_plateau_runs():
-    """Each run's own parameters: every start at every sweep lr, and the schedule's start at
-    each of its initial lrs, both constant and decayed."""
+    """Each run's own parameters: every start at every sweep lr (kind ``constant``), and the
+    schedule's start at each of its initial lrs, held (``held``) and ``decayed``."""
     settings = config["gd_plateau"]
     schedule = settings["schedule"]
     runs = [
@@ -125,7 +125,7 @@ def gd_plateau_runs():
     runs += [
         {"start": schedule["start"], "lr": lr, "kind": kind}
         for lr in schedule["initial_lrs"]
-        for kind in ("constant", "decayed")
+        for kind in ("held", "decayed")
     ]
     unique = {f"start{run['start']:g}-lr{run['lr']:g}-{run['kind']}": run for run in runs}
     return [{"name": name, **run} for name, run in sorted(unique.items())]

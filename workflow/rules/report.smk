@@ -40,6 +40,7 @@ rule figure:
 rule report_data:
     input:
         claims=rules.evaluate_claims.output.claims,
+        audit="docs/claims-audit.md",
         figure_meta=expand(rules.figure.output.meta, zip, **FIGURES),
         figure_svg=expand(rules.figure.output.svg, zip, **FIGURES),
         **SUMMARIES,

@@ -1,11 +1,9 @@
-"""The whole gd_plateau sweep in one job: one run folder per (start, lr, constant or decayed)."""
+"""The whole gd_plateau sweep in one job: one run folder per (start, lr, kind)."""
 from dlrepro.experiments.functions import gd_plateau
 from dlrepro.workflow import record_runs
 
 record_runs(
     snakemake,
     "gd_plateau",
-    lambda settings, run: gd_plateau.run(
-        settings, run["start"], run["lr"], decayed=run["kind"] == "decayed"
-    ),
+    lambda settings, run: gd_plateau.run(settings, run["start"], run["lr"], run["kind"]),
 )

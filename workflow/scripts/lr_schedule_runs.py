@@ -1,6 +1,7 @@
-"""The plain network under the step schedule and at constant lrs, at one seed:
+"""The plain network under the step schedule, at constant lrs and at a very high lr, at one seed:
 results/lr_schedule/{schedule}-lr{lr}-seed{seed}/."""
 from dlrepro.data.base import load_dataset
+from dlrepro.experiments.classifiers.lr_schedule import run_epochs
 from dlrepro.experiments.classifiers.mlp import train_run
 from dlrepro.experiments.runs import pick_device
 from dlrepro.workflow import record_runs
@@ -14,7 +15,7 @@ record_runs(
         {**snakemake.params.network, **settings}, dataset, int(run["seed"]), device,
         batchnorm=False,
         lr=float(run["lr"]),
-        epochs=settings["epochs"],
+        epochs=run_epochs(settings, run["schedule"]),
         step_size=settings["step_size"] if run["schedule"] == "step" else None,
         gamma=settings["gamma"],
     ),

@@ -7,7 +7,7 @@ start_job(snakemake)
 summaries = {
     name: path
     for name, path in snakemake.input.items()
-    if name not in ("claims", "figure_meta", "figure_svg")
+    if name not in ("claims", "figure_meta", "figure_svg", "audit")
 }
 write_json(
     snakemake.output.data,
@@ -18,5 +18,6 @@ write_json(
         summary_paths=summaries,
         claims_path=snakemake.input.claims,
         figure_meta_paths=list(snakemake.input.figure_meta),
+        audit_path=snakemake.input.audit,
     ),
 )

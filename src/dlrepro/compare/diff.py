@@ -22,7 +22,7 @@ from dlrepro.seed_intervals import difference
 from dlrepro.verdict_changes import verdict_changes
 
 #: Summary keys that hold no measurement (run lists, the write-up's own numbers, curves).
-NOT_MEASURED = {"runs", "write_up", "data", "curves", "last_costs", "log"}
+NOT_MEASURED = {"runs", "constants", "data", "curves", "last_costs", "log"}
 
 
 def flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -53,8 +53,9 @@ def load_run(path: str | Path) -> Run:
     if written != REPORT_FORMAT:
         raise CompareError(
             f"{data_path} was written in report format {written}; this dlrepro compares format "
-            f"{REPORT_FORMAT} (claims with seed intervals). Make it again in that project: "
-            f"snakemake --cores N --forcerun evaluate_claims")
+            f"{REPORT_FORMAT} (claims with their quotes and the data they were measured on). "
+            f"Run that project's graph again with this version: snakemake --cores N "
+            f"--forceall")
     results = data_path.parent.parent  # results/report/report-data.json -> results/
     return Run(label=str(path), data=data,
                results=results if any(results.glob("*/*/metrics.json")) else None)

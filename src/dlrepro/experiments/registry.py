@@ -34,6 +34,8 @@ class Experiment:
     figures: tuple[str, ...] = ()
     #: Its runs train a network with torch, so they ask for a GPU where one can be had.
     torch: bool = False
+    #: What its seeds change, for an experiment repeated over seeds (the report says it).
+    seed_varies: tuple[str, ...] = ()
 
     @property
     def module(self) -> str:
@@ -56,7 +58,7 @@ class Experiment:
 #: In the report's reading order.
 EXPERIMENTS = (
     Experiment("sgd_mean", "Constant-step SGD for the mean", "CS 7150 HW2 Q2", "functions",
-               figures=("error",)),
+               figures=("error",), seed_varies=("the 100 points x_i", "the order of the draws")),
     Experiment("opt_f1f2", "GD, momentum, RMSProp and Adam on two rotated quadratics",
                "CS 7150 HW2 Q3", "functions", figures=("objective", "trajectories")),
     Experiment("gd_plateau", "Gradient descent on a plateau, an inflection and a minimum",
@@ -76,23 +78,33 @@ EXPERIMENTS = (
     Experiment("adam_escape", "Escaping a local minimum: GD against Adam", "CS5242 HW3 Q5",
                "functions", figures=("trajectories",)),
     Experiment("age_mlp", "Age regression with a one-hidden-layer network", "CS 541 HW1 Q2",
-               "regressors", figures=("curves",), torch=True),
+               "regressors", figures=("curves",), torch=True,
+               seed_varies=("the train/validation split", "the initial weights",
+                            "the batch order (none at full batch)")),
     Experiment("age_linear_sgd", "Age regression by minibatch SGD: the grid and its selection",
-               "CS 541 HW1 P2", "regressors", figures=("grid", "curves"), torch=True),
+               "CS 541 HW1 P2", "regressors", figures=("grid", "curves"), torch=True,
+               seed_varies=("the train/validation split", "the initial weights",
+                            "the batch order")),
     Experiment("batchnorm", "BatchNorm: faster, a larger learning rate, better accuracy?",
-               "CS 7150 HW2 Q1", "classifiers", figures=("curves",), torch=True),
+               "CS 7150 HW2 Q1", "classifiers", figures=("curves",), torch=True,
+               seed_varies=("the initial weights", "the batch order")),
     Experiment("lr_schedule", "A too-high learning rate, and a step schedule", "CS5242 HW3 Q1",
-               "classifiers", figures=("divergence", "schedules"), torch=True),
+               "classifiers", figures=("divergence", "schedules"), torch=True,
+               seed_varies=("the initial weights", "the batch order")),
     Experiment("ist_linear",
                "Perceptron and logistic regression from scratch, without and with ℓ2",
-               "IST DL HW1 Q1.1–1.2", "ist", figures=("accuracy", "norm")),
+               "IST DL HW1 Q1.1–1.2", "ist", figures=("accuracy", "norm"),
+               seed_varies=("the order of the examples (weights start at zero)",)),
     Experiment("ist_mlp_numpy", "A one-hidden-layer network from scratch, trained per example",
-               "IST DL HW1 Q1.3", "ist", figures=("curves",)),
+               "IST DL HW1 Q1.3", "ist", figures=("curves",),
+               seed_varies=("the initial weights", "the order of the examples")),
     Experiment("ist_torch", "Learning rate, batch size, dropout and momentum in PyTorch",
                "IST DL HW1 Q2", "ist", figures=("lr", "batch", "dropout", "momentum"),
-               torch=True),
+               torch=True, seed_varies=("the initial weights", "the batch order",
+                                        "the dropout masks")),
     Experiment("ist_quadratic", "A network with quadratic activations is linear in its features",
-               "IST DL HW1 Q3", "ist", figures=("fit",)),
+               "IST DL HW1 Q3", "ist", figures=("fit",),
+               seed_varies=("the generated data", "the generating network's parameters")),
 )
 
 BY_ID = {experiment.id: experiment for experiment in EXPERIMENTS}

@@ -75,7 +75,7 @@ def grid(summary: dict[str, Any]):
             else mcolors.Normalize(low, high if high > low else low + 1e-12))
     cmap = colormaps["viridis_r"]
     selected = summary.get("selected") or {}
-    write_up = summary.get("write_up", {}).get("selected") or {}
+    write_up = summary.get("constants", {}).get("write_up", {}).get("selected") or {}
     in_grid = {float(row["lr"]) for row in summary["table"] if row.get("in_grid", True)}
 
     image = None

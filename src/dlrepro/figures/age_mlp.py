@@ -69,7 +69,7 @@ def curves(histories: list[pd.DataFrame], summary: dict[str, Any]):
         ax.plot(epochs, table.median(axis=1), color=colour, linewidth=1.2,
                 label=f"{label}, median" if seeds > 1 else label)
 
-    log = summary.get("write_up", {}).get("log", {})
+    log = summary.get("constants", {}).get("write_up", {}).get("log", {})
     for column, (colour, label) in CURVES.items():
         key = WRITE_UP_KEYS[column]
         points = sorted((int(epoch) + 1, entry[key]) for epoch, entry in log.items()

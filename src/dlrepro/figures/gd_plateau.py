@@ -66,21 +66,21 @@ def trajectories(
     Constant-lr runs at ``shown_lrs`` go on their start's panel, and every decayed (schedule) run
     on its own start's panel. Markers thin out geometrically with k; a ring marks where a run ends.
     """
-    starts = sorted({start for start, _, decayed in histories if not decayed})
+    starts = sorted({start for start, _, kind in histories if kind == "constant"})
     fig, axes = new_figure(len(starts), figsize=(7.0, 4.1), squeeze=False)
     grid = np.linspace(*X_RANGE, 561)
     curve = [objective(float(x)) for x in grid]
     for ax, start in zip(axes[0], starts):
         _landmarks(ax)
         ax.plot(grid, curve, color="0.45", linewidth=1.2, label="f(x)", zorder=2)
-        decayed = sorted(lr for s, lr, d in histories if d and s == start)
+        decayed = sorted(lr for s, lr, kind in histories if kind == "decayed" and s == start)
         for colour, lr in zip(DECAYED_COLOURS, decayed):
-            _draw_run(ax, histories[(start, lr, True)], colour, f"lr {lr:g} decayed", "x",
+            _draw_run(ax, histories[(start, lr, "decayed")], colour, f"lr {lr:g} decayed", "x",
                       linewidth=0.4, alpha=0.6)
         for colour, lr in zip(CONSTANT_COLOURS, shown_lrs):
-            if (start, lr, False) not in histories:
+            if (start, lr, "constant") not in histories:
                 raise ValueError(f"shown_lrs: no constant-lr run at lr {lr:g} from {start:g}")
-            _draw_run(ax, histories[(start, lr, False)], colour, f"lr {lr:g}", "o")
+            _draw_run(ax, histories[(start, lr, "constant")], colour, f"lr {lr:g}", "o")
         ax.set_xlim(*X_RANGE)
         ax.set_ylim(Y_BOTTOM, max(Y_TOP, 1.1 * objective(float(start))))
         ax.set_xlabel("x")

@@ -77,7 +77,7 @@ def accuracy(histories: Mapping[str, Sequence[pd.DataFrame]], summary: dict[str,
     present = [model for model in VARIANTS if histories.get(model)]
     fig, axes = new_figure(len(present), figsize=(7.4, 2.9), sharey=True, squeeze=False)
     axes = axes[0]
-    write_up = summary.get("write_up", {})
+    write_up = summary.get("constants", {}).get("write_up", {})
     for ax, model in zip(axes, present):
         runs = histories[model]
         for column, (colour, name) in SPLITS.items():
@@ -104,7 +104,7 @@ def norm(histories: Mapping[str, Sequence[pd.DataFrame]], summary: dict[str, Any
     the mean cross-entropy per epoch, of the epoch's examples as trained on (solid) and of the
     validation part after the epoch (dashed)."""
     fig, (left, right) = new_figure(2, figsize=(7.4, 3.0))
-    write_up = summary.get("write_up", {})
+    write_up = summary.get("constants", {}).get("write_up", {})
     for model, (colour, name) in NORM.items():
         runs = histories.get(model) or []
         draw_curve(left, runs, "w_norm", colour, "-", name)

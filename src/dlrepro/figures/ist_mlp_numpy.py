@@ -37,7 +37,7 @@ def curves(histories: Sequence[pd.DataFrame], summary: dict[str, Any]):
     if ours is not None and histories:
         left.plot([last_epoch(histories)], [ours], marker="o", color=TEST_COLOUR,
                   linestyle="none", label="test, last epoch", gid="test_acc")
-    theirs = summary.get("write_up", {}).get("test_acc")
+    theirs = summary.get("constants", {}).get("write_up", {}).get("test_acc")
     if theirs is not None:
         left.axhline(theirs, color=WRITE_UP_COLOUR, linestyle=":", linewidth=1.2,
                      label="write-up's test accuracy", gid="write_up_test_acc")

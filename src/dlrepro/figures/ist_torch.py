@@ -49,7 +49,7 @@ def comparison(histories: Mapping[str, Sequence[pd.DataFrame]], summary: dict[st
     marker at our last epoch (it states no epoch count for the network)."""
     table = summary[name]
     labels = sorted(table["variants"], key=float)
-    write_up = summary.get("write_up", {}).get(name, {})
+    write_up = summary.get("constants", {}).get("write_up", {}).get(name, {})
     runs = {label: list(histories.get(table["variants"][label], [])) for label in labels}
     fig, axes = new_figure(3, figsize=(7.4, 2.85))
     for label, colour in zip(labels, COLOURS):

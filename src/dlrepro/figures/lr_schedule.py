@@ -3,6 +3,7 @@ schedule against constant rates: the seed mean, and a band from the lowest to th
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -31,8 +32,12 @@ def divergence(summary: dict[str, Any]):
         if entry["curves"]:
             band(ax, entry["curves"]["epoch"], entry["curves"]["train_loss"], colour, style,
                  f"{label}: mean training loss per epoch")
-        ax.plot([0.5], [entry["first_epoch_max_batch_loss"]["mean"]], marker="^", color=colour,
-                linestyle="none", label=f"{label}: largest batch loss in epoch 1")
+        peaks = [value for value in entry["first_epoch_max_batch_loss"]["per_seed"].values()]
+        shown = [value for value in peaks if value is not None and math.isfinite(value)]
+        note = (f" (not finite in {len(peaks) - len(shown)} of {len(peaks)} runs)"
+                if len(shown) < len(peaks) else "")
+        ax.plot([0.5] if shown else [], [float(np.mean(shown))] if shown else [], marker="^",
+                color=colour, linestyle="none", label=f"{label}: largest batch loss in epoch 1{note}")
     ax.axhline(data["chance_loss"], color=CHANCE_COLOUR, linestyle=":", linewidth=1,
                label=f"chance level ln(classes) = {data['chance_loss']:.3g}")
     ax.set_yscale("log")

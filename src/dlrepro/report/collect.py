@@ -7,12 +7,16 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from dlrepro.audit import read_audit
 from dlrepro.provenance import git_commit, hardware, package_versions
 from dlrepro.results import read_json
 
 #: The shape of report-data.json. 2: seeded claims carry ``evidence`` (effect, interval, n),
-#: summaries keep values over seeds with ``per_seed``. Readers refuse another format by name.
-REPORT_FORMAT = 2
+#: summaries keep values over seeds with ``per_seed``. 3: claims carry ``quote``, ``scope``,
+#: ``data`` and ``on_write_up_data``, summaries keep config and write-up numbers under
+#: ``constants``, and ``audit`` lists the write-ups' checkable statements. Readers refuse
+#: another format by name.
+REPORT_FORMAT = 3
 
 
 def runtimes(summaries: dict[str, dict], figures: dict[str, dict]) -> list[dict[str, Any]]:
@@ -83,6 +87,7 @@ def build_report_data(
     summary_paths: dict[str, str],
     claims_path: str,
     figure_meta_paths: list[str],
+    audit_path: str,
 ) -> dict[str, Any]:
     summaries = {experiment: read_json(path) for experiment, path in summary_paths.items()}
     figures = {Path(path).stem: read_json(path) for path in figure_meta_paths}
@@ -103,4 +108,5 @@ def build_report_data(
         "experiments": summaries,
         "claims": read_json(claims_path),
         "figures": figures,
+        "audit": read_audit(audit_path),
     }

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from dlrepro.claims import DEFAULT_CONFIDENCE
+from dlrepro.claims import DEFAULT_CONFIDENCE, groups
 from dlrepro.experiments.registry import EXPERIMENTS
 from dlrepro.report.maths import math_image
 from dlrepro.seed_intervals import MAX_SEEDS
@@ -76,6 +76,7 @@ class Renderer:
             data=report_data,
             sections=[experiment for experiment in EXPERIMENTS
                       if experiment.id in report_data["experiments"]],
+            claim_groups=groups(report_data["claims"]),
             confidence_percent=f"{100 * verdicts.get('confidence', DEFAULT_CONFIDENCE):g}",
             max_seeds=MAX_SEEDS,
         )

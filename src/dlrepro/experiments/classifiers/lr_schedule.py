@@ -6,9 +6,9 @@ rate after every 15 epochs converges faster at the beginning, ends more accurate
 overfitting. Measured here on the ``batchnorm`` experiment's network without BatchNorm and its
 training code (SGD with momentum, same batch size):
 
-- divergence: ``batchnorm``'s plain runs at its smallest and largest lr are re-used (the same
-  runs; nothing is trained twice): the largest minibatch loss of the first epoch, and where the
-  training loss ends against chance level, ln(classes);
+- divergence: runs at a very high rate (``high_lr``, for a few epochs) against the working
+  rate the schedule starts from (``constant_first``): the largest minibatch loss of the first
+  epoch, and where the training loss ends against chance level, ln(classes);
 - the schedule: ``step`` (lr × ``gamma`` every ``step_size`` epochs) against ``constant`` at the
   schedule's first rate and at its last, for ``epochs`` epochs: training loss after
   ``early_epoch`` epochs (speed early), final test accuracy (accuracy late), and final train
@@ -27,8 +27,10 @@ from dlrepro.experiments.seed_stats import metric, metric_over_seeds, over_seeds
 from dlrepro.results import value_label
 
 #: A run "failed" when its final training loss is at least this fraction of the chance-level
-#: loss ln(classes) (or not finite), and "trained" when it is below ``TRAINED`` of it.
-FAILED, TRAINED = 0.9, 0.5
+#: loss ln(classes) (or not finite), and "trained" when it is below ``TRAINED`` of it. Its loss
+#: "blew up" when a minibatch of the first epoch reached ``BLOWN_UP`` times the chance level, or
+#: stopped being finite.
+FAILED, TRAINED, BLOWN_UP = 0.9, 0.5, 10.0
 
 #: What the write-up states (no numbers: it ran no experiment for this question).
 WRITE_UP = {
@@ -39,7 +41,9 @@ WRITE_UP = {
 
 
 def schedule_runs(settings: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Each role's run parameters (``schedule``, ``lr``), the same for every seed."""
+    """Each role's run parameters (``schedule``, ``lr``), the same for every seed: the step
+    schedule, constant rates at its first and last value, and the very high rate (schedule
+    ``high``: a constant rate for ``high_lr.epochs``)."""
     first = float(settings["lr"])
     last = first * float(settings["gamma"]) ** ((int(settings["epochs"]) - 1)
                                                 // int(settings["step_size"]))
@@ -47,7 +51,13 @@ def schedule_runs(settings: dict[str, Any]) -> dict[str, dict[str, str]]:
         "step": {"schedule": "step", "lr": value_label(first)},
         "constant_first": {"schedule": "constant", "lr": value_label(first)},
         "constant_last": {"schedule": "constant", "lr": value_label(last)},
+        "high": {"schedule": "high", "lr": value_label(settings["high_lr"]["lr"])},
     }
+
+
+def run_epochs(settings: dict[str, Any], schedule: str) -> int:
+    """How many epochs a run of ``schedule`` trains: the very high rate only a few."""
+    return int(settings["high_lr"]["epochs"] if schedule == "high" else settings["epochs"])
 
 
 def _finals(runs: list[tuple[dict, pd.DataFrame]], early_epoch: int) -> dict[str, Any]:
@@ -68,55 +78,51 @@ def _finals(runs: list[tuple[dict, pd.DataFrame]], early_epoch: int) -> dict[str
     }
 
 
+def _runs_of(runs: list[tuple[dict, pd.DataFrame]], role: dict[str, str]):
+    return [(r, h) for r, h in runs if r["params"]["schedule"] == role["schedule"]
+            and value_label(r["params"]["lr"]) == role["lr"]]
+
+
 def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
               settings: dict[str, Any]) -> dict[str, Any]:
-    """The divergence half and the schedule half.
-
-    ``records`` and ``histories`` (in the same order) hold this experiment's runs (``params``:
-    schedule, lr) and ``batchnorm``'s divergence runs, told apart by ``record["experiment"]``:
-    the divergence half is read from batchnorm's plain runs at the smallest and largest of
-    ``settings["divergence_lrs"]`` (batchnorm's lrs), the schedule half from this experiment's.
-    """
-    runs_of: dict[str, list[tuple[dict, pd.DataFrame]]] = {"lr_schedule": [], "batchnorm": []}
-    for record, history in zip(records, histories, strict=True):
-        runs_of[record["experiment"]].append((record, history))
-
-    small = value_label(min(settings["divergence_lrs"]))
-    large = value_label(max(settings["divergence_lrs"]))
-    chance = metric(runs_of["batchnorm"][0][0]["metrics"], "initial_loss_chance")
+    """The divergence half (the very high rate against the working rate the schedule starts
+    from) and the schedule half, from the runs of ``records`` and ``histories`` (in the same
+    order; ``params``: schedule, lr)."""
+    runs = list(zip(records, histories, strict=True))
+    roles = schedule_runs(settings)
+    chance = metric(records[0]["metrics"], "initial_loss_chance")
     divergence: dict[str, Any] = {}
-    for name, lr in (("small", small), ("large", large)):
-        runs = [(r, h) for r, h in runs_of["batchnorm"]
-                if r["params"]["model"] == "plain" and value_label(r["params"]["lr"]) == lr]
-        finals = [metric(r["metrics"], "final_train_loss") for r, _ in runs]
+    for name, role in (("small", roles["constant_first"]), ("large", roles["high"])):
+        side = _runs_of(runs, role)
+        finals = [metric(r["metrics"], "final_train_loss") for r, _ in side]
+        peaks = [metric(r["metrics"], "first_epoch_max_batch_loss") for r, _ in side]
         divergence[name] = {
-            "lr": float(lr),
+            "lr": float(role["lr"]),
             "first_epoch_max_batch_loss": metric_over_seeds(
-                [r for r, _ in runs], "first_epoch_max_batch_loss"),
+                [r for r, _ in side], "first_epoch_max_batch_loss"),
             # how many times the chance-level loss the worst first-epoch batch reached
             "blow_up": over_seeds({r["seed"]: metric(r["metrics"], "first_epoch_max_batch_loss")
-                                   / chance for r, _ in runs}),
+                                   / chance for r, _ in side}),
+            # runs whose first-epoch loss reached BLOWN_UP × chance or stopped being finite
+            "blown_up_fraction": sum(not peak <= BLOWN_UP * chance for peak in peaks) / len(side),
             # runs that blew up (not finite) or ended no better than a uniform guess
-            "failed_fraction": sum(not loss < FAILED * chance for loss in finals) / len(runs),
+            "failed_fraction": sum(not loss < FAILED * chance for loss in finals) / len(side),
             # runs whose training loss ended below half the chance level
-            "trained_fraction": sum(loss < TRAINED * chance for loss in finals) / len(runs),
-            **_finals(runs, 1),
+            "trained_fraction": sum(loss < TRAINED * chance for loss in finals) / len(side),
+            **_finals(side, 1),
         }
     divergence["chance_loss"] = chance
 
     early = int(settings["early_epoch"])
     schedules: dict[str, Any] = {}
-    for role, run in schedule_runs(settings).items():
-        runs = [(r, h) for r, h in runs_of["lr_schedule"]
-                if r["params"]["schedule"] == run["schedule"]
-                and value_label(r["params"]["lr"]) == run["lr"]]
-        schedules[role] = {**run, **_finals(runs, early)}
+    for role in ("step", "constant_first", "constant_last"):
+        schedules[role] = {**roles[role], **_finals(_runs_of(runs, roles[role]), early)}
     return {
-        "write_up_data": None,  # the write-up ran nothing: its statements hold on any data
+        "write_up_data": None,  # the write-up ran nothing: its statements are about any data
         "divergence": divergence,
         "early_epoch": early,
         "epochs": int(settings["epochs"]),
         "step_size": int(settings["step_size"]),
         **schedules,
-        "write_up": WRITE_UP,
+        "constants": {"write_up": WRITE_UP},  # the write-up's, not measured
     }

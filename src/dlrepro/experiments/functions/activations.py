@@ -184,8 +184,7 @@ def summarise_curves(history: pd.DataFrame, settings: dict[str, Any]) -> dict[st
     x = history["x"].to_numpy()
     return {
         "grid": {"x_min": float(x[0]), "x_max": float(x[-1]), "points": len(x)},
-        "vanishing_threshold": settings["vanishing_threshold"],
-        "linearity_tolerance": settings["linearity_tolerance"],
+        "constants": {key: settings[key] for key in ("vanishing_threshold", "linearity_tolerance")},
         "functions": {name: describe(name, history, settings) for name in ACTIVATIONS},
         "affine_simplification_max_abs_error": affine_simplification_error(history),
         "slip": slip(history, settings),

@@ -49,6 +49,15 @@ def gradient(x):
     return np.sign(x) * np.sqrt(np.abs(x))
 
 
+def stationary_points(grid: np.ndarray) -> list[float]:
+    """Where f′ vanishes or changes sign between neighbours of ``grid``: the equilibria of f,
+    which are also the only fixed points of the GD map x − lr·f′(x)."""
+    signs = np.sign(gradient(grid))
+    zeros = list(grid[signs == 0])
+    crossing = np.flatnonzero(signs[:-1] * signs[1:] < 0)
+    return [float(x) for x in sorted([*zeros, *((grid[crossing] + grid[crossing + 1]) / 2)])]
+
+
 def orbits(starts: np.ndarray, lr: float, iterations: int) -> np.ndarray:
     """GD iterates, one row per iteration (the starts are row 0), one column per start."""
     iterates = np.empty((iterations + 1, len(starts)))
@@ -203,16 +212,20 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
               for record, history in zip(records, histories, strict=True)}
     by_lr = {f"{lr:g}": measure(history, lr, settings) for lr, history in sorted(by_run.items())}
     return {
-        "iterations": settings["iterations"],
-        "tail_window": settings["tail_window"],
-        "zero_tolerance": settings["zero_tolerance"],
-        "special_set_over_lr2": special_set_in_lr2_units(settings["special_levels"]),
+        # from the config, not measured: the S starts are counted, not found
+        "constants": {
+            "iterations": settings["iterations"],
+            "tail_window": settings["tail_window"],
+            "zero_tolerance": settings["zero_tolerance"],
+            "special_set_over_lr2": special_set_in_lr2_units(settings["special_levels"]),
+            "special_points": sum(entry["special_points"] for entry in by_lr.values()),
+        },
         "by_lr": by_lr,
+        "equilibria": _equilibria(),
         "max_cycle_relative_error": max(entry["cycle_relative_error"] for entry in by_lr.values()),
         "all_tails_alternate_sign": all(
             start["tail_alternates_sign"] for entry in by_lr.values() for start in entry["generic"]
         ),
-        "special_points": sum(entry["special_points"] for entry in by_lr.values()),
         "special_points_reaching_zero_at_level": sum(
             entry["special_points_reaching_zero_at_level"] for entry in by_lr.values()
         ),
@@ -220,3 +233,9 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
             entry["special_points_staying_at_zero"] for entry in by_lr.values()
         ),
     }
+
+
+def _equilibria() -> dict[str, Any]:
+    """The stationary points of f on [−10, 10] (grid step 0.01, 0 included)."""
+    points = stationary_points(np.linspace(-10.0, 10.0, 2001))
+    return {"count": len(points), "largest_abs": max(map(abs, points), default=None)}

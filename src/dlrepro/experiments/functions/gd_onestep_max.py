@@ -16,7 +16,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import torch
 
 from dlrepro.results import RunResult
 
@@ -31,6 +33,14 @@ def objective(x):
 
 def derivative(x):
     return 4 * x**3 - 8 * x
+
+
+def second_derivative(x: float) -> float:
+    """f″(x) by autograd (twice through f)."""
+    point = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    (slope,) = torch.autograd.grad(objective(point), point, create_graph=True)
+    (curvature,) = torch.autograd.grad(slope, point)
+    return float(curvature)
 
 
 def gd_step(x0: float, lr: float) -> float:
@@ -68,7 +78,12 @@ def one_step_summary(settings: dict[str, Any]) -> dict[str, Any]:
         )
     family = [step_record(x0, landing_lr(x0)) for x0 in starts]
     write_up = step_record(WRITE_UP_START, WRITE_UP_LR)
+    roots = np.sort(np.roots([4.0, 0.0, -8.0, 0.0]).real)  # f′(x) = 4x³ − 8x
     return {
+        # where f′ vanishes (numpy's roots), from left to right, and f″ there by autograd
+        "stationary_points": dict(zip(("left", "middle", "right"), map(float, roots))),
+        "second_derivatives": {side: second_derivative(float(root))
+                               for side, root in zip(("left", "middle", "right"), roots)},
         "local_maximum": 0.0,
         "minima": [-MINIMUM, MINIMUM],
         "landing_tolerance": settings["landing_tolerance"],

@@ -50,8 +50,10 @@ BREAKPOINTS = (-0.1, 3.0, 5.0)
 CURVATURE_AT_MINIMUM = 1083 / 100
 OUTCOMES = ("diverged", "minimum", "inflection", "plateau", "other")
 
-#: A run is keyed by (start, lr, decayed): decayed runs follow settings["schedule"].
-RunKey = tuple[float, float, bool]
+#: A run is keyed by (start, lr, kind). Kinds: ``constant``, a run of the sweep; ``held`` and
+#: ``decayed``, runs of settings["schedule"] at a constant rate and with the step decay.
+RunKey = tuple[float, float, str]
+KINDS = ("constant", "held", "decayed")
 
 
 def objective(x):
@@ -171,22 +173,37 @@ def validate(settings: Mapping[str, Any]) -> None:
     _require_positive("schedule.decay", schedule["decay"])
     if schedule["decay"] > 1:
         raise ValueError(f"gd_plateau: schedule.decay must be at most 1, got {schedule['decay']!r}")
-    every = schedule["every"]
-    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-        raise ValueError(f"gd_plateau: schedule.every must be a positive integer, got {every!r}")
+    for name in ("every", "iterations"):
+        count = schedule[name]
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"gd_plateau: schedule.{name} must be a positive integer, "
+                             f"got {count!r}")
+    _require_positive("schedule.tolerance", schedule["tolerance"])
 
 
-def run(settings: dict[str, Any], start: float, lr: float, decayed: bool = False) -> RunResult:
-    """GD from ``start``: constant ``lr``, or the step decay of settings['schedule'] from ``lr``.
+def run_setting(settings: Mapping[str, Any], schedule_run: bool) -> tuple[int, float]:
+    """(iterations, tolerance) of a run: the sweep's, or the schedule's own for its runs (the
+    write-up that ran the schedule stopped at 1e-6 within 1000 iterations)."""
+    own = settings["schedule"] if schedule_run else settings
+    return own["iterations"], own["tolerance"]
+
+
+def run(settings: dict[str, Any], start: float, lr: float, kind: str = "constant") -> RunResult:
+    """GD from ``start`` at ``lr``, a run of one of :data:`KINDS`: ``constant`` (the sweep's
+    iterations and tolerance), ``held`` (the schedule's iterations and tolerance, the rate held)
+    or ``decayed`` (the schedule's, with its step decay from ``lr``).
 
     History: one row per iterate x_k, with lr_k, the step size taken from it (the last row's is
     the one the next step would take). A run stops early at the first non-finite iterate.
     """
     validate(settings)
     _require_positive("lr", lr)
+    if kind not in KINDS:
+        raise ValueError(f"gd_plateau: run kind must be one of {', '.join(KINDS)}, got {kind!r}")
     schedule = settings["schedule"]
-    decay, every = (schedule["decay"], schedule["every"]) if decayed else (1.0, 1)
-    lrs = step_decay(lr, settings["iterations"], decay, every)
+    decay, every = (schedule["decay"], schedule["every"]) if kind == "decayed" else (1.0, 1)
+    iterations, tolerance = run_setting(settings, kind != "constant")
+    lrs = step_decay(lr, iterations, decay, every)
     iterates = descend(start, lrs)
     history = pd.DataFrame(
         {
@@ -197,10 +214,11 @@ def run(settings: dict[str, Any], start: float, lr: float, decayed: bool = False
         }
     )
     final_x = float(iterates[-1])
-    settled = settled_iteration(iterates, settings["tolerance"])
+    settled = settled_iteration(iterates, tolerance)
     metrics = {
         "final_x": final_x,
-        "outcome": classify(final_x, settings["tolerance"], settings["divergence_threshold"]),
+        "final_objective": objective(final_x),
+        "outcome": classify(final_x, tolerance, settings["divergence_threshold"]),
         "distance_to_minimum": abs(final_x - MINIMUM),
         "distance_to_inflection": abs(final_x - INFLECTION),
         "diverged_at_iteration": first_divergent_iteration(
@@ -221,22 +239,21 @@ def _row(lr: float, metrics: Mapping[str, Any]) -> dict[str, Any]:
 
 def _metrics_of(metrics_by_run: Mapping[RunKey, Mapping], key: RunKey) -> Mapping[str, Any]:
     if key not in metrics_by_run:
-        start, lr, decayed = key
-        kind = "decayed" if decayed else "constant"
+        start, lr, kind = key
         raise ValueError(f"gd_plateau summary: no {kind} run from start {start:g} at lr {lr:g}")
     return metrics_by_run[key]
 
 
 def run_key(params: Mapping[str, Any]) -> RunKey:
-    """(start, lr, decayed) from a run's params as the workflow records them."""
-    return float(params["start"]), float(params["lr"]), params["kind"] == "decayed"
+    """(start, lr, kind) from a run's params as the workflow records them."""
+    return float(params["start"]), float(params["lr"]), params["kind"]
 
 
 def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
               settings: dict[str, Any]) -> dict:
     """The final-x table of the sweep, outcome counts, the schedule's runs and the lr bounds.
 
-    Each run of ``records`` is found by its (start, lr, decayed) params; its metrics hold all
+    Each run of ``records`` is found by its (start, lr, kind) params; its metrics hold all
     the tables need, so ``histories`` go unread. Tables are keyed by f"{start:g}" then
     f"{lr:g}", e.g. summary["final"]["10"]["0.01"]["x"].
     """
@@ -245,7 +262,7 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
     final, counts = {}, {}
     for start in settings["starts"]:
         rows = {
-            f"{lr:g}": _row(lr, _metrics_of(metrics_by_run, (start, lr, False)))
+            f"{lr:g}": _row(lr, _metrics_of(metrics_by_run, (start, lr, "constant")))
             for lr in settings["lrs"]
         }
         final[f"{start:g}"] = rows
@@ -254,32 +271,43 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
         }
     schedule = settings["schedule"]
     by_kind = {
-        kind: {
-            f"{lr:g}": _row(lr, _metrics_of(metrics_by_run, (schedule["start"], lr, decayed)))
+        name: {
+            f"{lr:g}": _row(lr, _metrics_of(metrics_by_run, (schedule["start"], lr, kind)))
             for lr in schedule["initial_lrs"]
         }
-        for kind, decayed in (("constant", False), ("decayed", True))
+        for name, kind in (("constant", "held"), ("decayed", "decayed"))
     }
     return {
-        "iterations": settings["iterations"],
-        "tolerance": settings["tolerance"],
-        "divergence_threshold": settings["divergence_threshold"],
-        "minimum": MINIMUM,
-        "inflection": INFLECTION,
-        "runs_per_start": len(settings["lrs"]),
+        # from the config and the function, not measured
+        "constants": {
+            "iterations": settings["iterations"],
+            "tolerance": settings["tolerance"],
+            "divergence_threshold": settings["divergence_threshold"],
+            "minimum": MINIMUM,
+            "inflection": INFLECTION,
+            "runs_per_start": len(settings["lrs"]),
+            "plateau_crossing_iterations": {
+                f"{lr:g}": plateau_crossing_iterations(lr) for lr in settings["lrs"]
+            },
+            "schedule": {key: schedule[key]
+                         for key in ("start", "decay", "every", "iterations", "tolerance")},
+            "lr_bounds": {
+                "one_step_jump_from_schedule_start": one_step_jump_lr(schedule["start"]),
+                "stable_at_minimum": stable_lr_at_minimum(),
+            },
+        },
         "final": final,
         "outcome_counts": counts,
-        "plateau_crossing_iterations": {
-            f"{lr:g}": plateau_crossing_iterations(lr) for lr in settings["lrs"]
-        },
-        "schedule": {
-            "start": schedule["start"],
-            "decay": schedule["decay"],
-            "every": schedule["every"],
-            **by_kind,
-        },
-        "lr_bounds": {
-            "one_step_jump_from_schedule_start": one_step_jump_lr(schedule["start"]),
-            "stable_at_minimum": stable_lr_at_minimum(),
-        },
+        "schedule": by_kind,
+        "at_inflection": around(INFLECTION, INFLECTION_STEP),
     }
+
+
+#: How far either side of the inflection f is evaluated to tell a minimum from an inflection.
+INFLECTION_STEP = 1e-3
+
+
+def around(x: float, step: float) -> dict[str, float]:
+    """f′(x), and f at x and a step to either side: a minimum has f higher on both sides."""
+    return {"gradient": gradient(x), "objective": objective(x),
+            "objective_left": objective(x - step), "objective_right": objective(x + step)}

@@ -38,6 +38,8 @@ PROBLEMS: dict[str, Problem] = {
 }
 
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+#: Steps over which step_length averages, at the start and at the end of a run.
+STEP_WINDOW = 100
 
 
 def make_optimizer(name: str, params: list[torch.Tensor], settings: dict[str, Any]):
@@ -86,9 +88,28 @@ def relative_gap(curve1: np.ndarray, curve2: np.ndarray) -> float:
     return float(np.max(np.abs(curve1 - curve2) / scale))
 
 
-def first_iteration_below(objective: np.ndarray, target: float) -> int | None:
+def hessian_eigenvalues(function: str) -> dict[str, float]:
+    """The eigenvalues of the objective's Hessian at its start, by autograd (constant for a
+    quadratic): how steep it is along its two principal directions."""
+    problem = PROBLEMS[function]
+    hessian = torch.autograd.functional.hessian(
+        lambda point: problem.objective(point[0], point[1]),
+        torch.tensor(problem.start, dtype=torch.float64))
+    smallest, largest = (float(value) for value in torch.linalg.eigvalsh(hessian))
+    return {"smallest": smallest, "largest": largest}
+
+
+def step_lengths(history: pd.DataFrame, window: int) -> dict[str, float]:
+    """Mean length of the steps ‖θ_{k+1} − θ_k‖ over the first and the last ``window`` steps."""
+    steps = np.hypot(np.diff(history["x"].to_numpy()), np.diff(history["y"].to_numpy()))
+    return {"first": float(steps[:window].mean()), "last": float(steps[-window:].mean())}
+
+
+def first_iteration_below(objective: np.ndarray, target: float) -> int:
+    """The first iteration whose objective is at most ``target``; one past the last iteration
+    if none is (so that a run that never gets there ranks slowest)."""
     below = np.flatnonzero(objective <= target)
-    return int(below[0]) if below.size else None
+    return int(below[0]) if below.size else len(objective)
 
 
 def run(settings: dict[str, Any], function: str, optimizer: str) -> RunResult:
@@ -116,10 +137,14 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
     curves = {run_key(record["params"]): history
               for record, history in zip(records, histories, strict=True)}
     split = min(settings["phase_split"], settings["iterations"] - 1)
-    final, rates, reach, gap = {}, {}, {}, {}
+    final, early, start, steps, rates, reach, gap = {}, {}, {}, {}, {}, {}, {}
+    window = min(STEP_WINDOW, settings["iterations"])
     for (function, optimizer), history in sorted(curves.items()):
         objective = history["objective"].to_numpy()
         final.setdefault(function, {})[optimizer] = float(objective[-1])
+        start.setdefault(function, {})[optimizer] = float(objective[0])
+        steps.setdefault(function, {})[optimizer] = step_lengths(history, window)
+        early.setdefault(function, {})[optimizer] = float(objective[split])
         rates.setdefault(function, {})[optimizer] = {
             "first_phase": log_rate(objective, 0, split),
             "second_phase": log_rate(objective, split, len(objective) - 1),
@@ -133,11 +158,16 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
             curve2 = curves[("f2", optimizer)]["objective"].to_numpy()
             gap[optimizer] = relative_gap(curve1, curve2)
     return {
-        "iterations": settings["iterations"],
-        "phase_split": split,
+        "constants": {"iterations": settings["iterations"], "phase_split": split,
+                      "target_objective": settings["target_objective"]},
         "final_objective": final,
+        "objective_at_phase_split": early,
+        "initial_objective": start,
+        # mean step length over the first and the last STEP_WINDOW steps
+        "step_length": steps,
+        "hessian_eigenvalues": {function: hessian_eigenvalues(function) for function in PROBLEMS},
         "rates": rates,
-        "target_objective": settings["target_objective"],
+        # one past the last iteration where the target was never reached
         "iterations_to_target": reach,
         "f1_f2_max_relative_gap": gap,
     }

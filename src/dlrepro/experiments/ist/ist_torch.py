@@ -210,7 +210,7 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
         summary["momentum"].update({"without": without, "with": with_})
         summary["momentum"].update(_momentum_curves(records, histories,
                                                     comparisons(settings)["momentum"]))
-    summary["write_up"] = WRITE_UP
+    summary["constants"] = {"write_up": WRITE_UP}  # the write-up's numbers, not measured
     return summary
 
 

@@ -258,6 +258,7 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
         divergence[value_label(lr)] = {"lr": lr, "runs": len(statuses), "diverged": diverged,
                                     "fraction": diverged / len(statuses)}
 
+    last_costs = _last_costs(runs_by_cell, selected)
     summary = {
         "targets": targets,
         "inputs": settings.get("inputs", "scaled"),
@@ -272,9 +273,13 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
         "diverged_lrs": [entry["lr"] for entry in divergence.values() if entry["diverged"]],
         "grid_diverged_runs": sum(entry["diverged"] for key, entry in divergence.items()
                                   if key in grid_lrs),
-        "last_costs": _last_costs(runs_by_cell, selected),
+        "last_costs": last_costs,
+        # the lowest and the highest of the selected setting's last minibatch costs, per seed
+        "last_cost_range": {
+            end: over_seeds({int(seed): pick(costs) for seed, costs in last_costs.items()})
+            for end, pick in (("min", min), ("max", max))},
         "mean_predictor": _mean_predictor(records, targets),
-        "write_up": WRITE_UP,
+        "constants": {"write_up": WRITE_UP},  # the write-up's, not measured
     }
     variances = np.array([metric(record["metrics"], "target_variance") for record in records])
     best = best_reachable(records, variances)

@@ -211,17 +211,31 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
         / metric(record["metrics"], "test_mse_mean_predictor") for record in records})
     summary["last_costs"] = {str(record["seed"]): record["metrics"]["last_costs"]
                              for record in records}
+    summary["last_cost_range"] = cost_range(records, "last_costs")
     finished = {record["seed"]: history
                 for history, record in zip(histories, records, strict=True)
                 if record["status"] == "ok"}
     if finished:  # curves of diverged runs would turn every mean into NaN
         summary.update(_curve_summary(finished, int(settings.get("log_every", 100))))
-    summary["write_up"] = WRITE_UP
+    summary["constants"] = {"write_up": WRITE_UP}  # the write-up's numbers, not measured
     best = best_reachable(records, variances)
     if best is not None:
         best["test_over_best"] = summary["raw"]["test_mse"]["mean"] / best["raw"]
         summary["best_reachable"] = best
     return summary
+
+
+def cost_range(records: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """The lowest and the highest of each run's last minibatch costs (``metrics[key]``), over
+    seeds."""
+    costs = {record["seed"]: record["metrics"][key] for record in records}
+    return {"min": over_seeds({seed: min(values) for seed, values in costs.items()}),
+            "max": over_seeds({seed: max(values) for seed, values in costs.items()})}
+
+
+def _at_epoch(history: pd.DataFrame, epoch: int, column: str) -> float | None:
+    rows = history[history["epoch"] == epoch]
+    return float(rows[column].iloc[0]) if len(rows) else None
 
 
 def _curve_summary(histories_by_seed: dict[int, pd.DataFrame], log_every: int) -> dict[str, Any]:
@@ -236,11 +250,19 @@ def _curve_summary(histories_by_seed: dict[int, pd.DataFrame], log_every: int) -
             column: float(np.mean([row[column] for row in rows]))
             for column in ("train_cost", "train_mse", "val_mse")
         }
+    # per seed at the write-up's logged epochs (None past a run's last epoch)
+    log_over_seeds = {
+        label: {column: over_seeds({seed: _at_epoch(history, int(label) + 1, column)
+                                    for seed, history in histories_by_seed.items()})
+                for column in ("train_cost", "val_mse")}
+        for label in WRITE_UP["log"]
+    }
     minima = {seed: history.loc[history["val_mse"].idxmin()]
               for seed, history in histories_by_seed.items()}
     finals = {seed: history["val_mse"].iloc[-1] for seed, history in histories_by_seed.items()}
     return {
         "log": log,
+        "log_over_seeds": log_over_seeds,
         "val_min": {
             "val_mse": over_seeds({seed: row["val_mse"] for seed, row in minima.items()}),
             "epoch": over_seeds({seed: row["epoch"] for seed, row in minima.items()}),
