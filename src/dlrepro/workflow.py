@@ -192,8 +192,8 @@ def write_summary(snakemake: Any, experiment_summary: dict[str, Any], records: l
 
 def record_summary(snakemake: Any) -> None:
     """summary.json of an experiment of several runs (rule ``<id>_summary``): its module's
-    ``summarise(records, histories, settings)`` on the runs the rule reads, which may include
-    another experiment's (lr_schedule reads batchnorm's); the summary lists its own."""
+    ``summarise(records, histories, settings)`` on the runs the rule reads; the summary lists
+    those of its own experiment."""
     start_job(snakemake)
     experiment_id = snakemake.rule.removesuffix("_summary")
     module = import_module(experiment(experiment_id).module)
