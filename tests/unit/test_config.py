@@ -114,6 +114,23 @@ def test_out_of_range_function_settings_are_named(homework, schema, section, key
     assert where in refused(with_change(homework, section, key, value), schema)
 
 
+@pytest.mark.parametrize("section,keys,value", [
+    ("gd_plateau", ("schedule", "tolerance"), 0.0),
+    ("gd_plateau", ("schedule", "iterations"), 0),
+    ("lr_schedule", ("high_lr", "lr"), -10.0),
+    ("lr_schedule", ("high_lr", "epochs"), 0),
+])
+def test_out_of_range_write_up_settings_are_named(homework, schema, section, keys, value):
+    config = copy.deepcopy(homework)
+    *parents, key = keys
+    node = config[section]
+    for parent in parents:
+        node = node[parent]
+    node[key] = value
+    where = "".join(f"['{part}']" for part in (section, *keys))
+    assert where in refused(config, schema)
+
+
 def test_negative_bisection_tolerance_is_named(homework, schema):
     config = copy.deepcopy(homework)
     config["adam_escape"]["bisection"]["tolerance"] = -1e-9
