@@ -15,6 +15,7 @@ from dlrepro.claims import (
     evaluate,
     evaluate_all,
     flatten,
+    groups,
 )
 from dlrepro.experiments.seed_stats import over_seeds
 from dlrepro.results import to_json_safe
@@ -291,3 +292,34 @@ def test_exact_comparisons_keep_their_numbers():
     assert values == [
         {"label": "error/small − 0.1", "left": 0.12, "right": 0.1, "tolerance": 0.05},
         {"label": "error/(large − small)", "left": 0.002, "right": 0.12, "tolerance": 0.0}]
+
+
+def test_a_comparison_every_seed_agrees_on_says_the_seeds_do_not_change_it():
+    same = {**SEEDED, "acc": {**SEEDED["acc"], "copy": SEEDED["acc"]["b"],
+                              "shifted": per_seed([0.90, 0.91, 0.89, 0.92, 0.90])}}
+    result = evaluate(seeded({"op": "greater", "left": ["acc", "shifted"],
+                              "right": ["acc", "b"]}), same)
+    assert result["evidence"]["seeds_vary"] is False
+    assert "the seeds do not change this" in result["measured"]
+    varied = evaluate(seeded({"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}),
+                      SEEDED)
+    assert varied["evidence"]["seeds_vary"] is True and "[" in varied["measured"]
+
+
+def test_groups_keep_the_write_ups_data_each_other_data_set_and_our_checks_apart():
+    check = {"op": "less", "left": ["error", "large"], "right": 1.0}
+    digits = {**SUMMARY, "data": {"name": "digits", "stand_in": True}}
+    fashion = {**SUMMARY, "write_up_data": "mnist", "data": {"name": "fashion_mnist"}}
+    claims = [evaluate(claim(check), SUMMARY),
+              evaluate({**claim(check), "id": "demo.b"}, digits),
+              evaluate({**claim(check, data_independent="any data"), "id": "demo.c"}, digits),
+              evaluate({**claim(check), "id": "demo.d"}, fashion),
+              evaluate({**claim(check, scope="ours"), "id": "demo.e"}, SUMMARY)]
+    listed = {group["key"]: group for group in groups(claims)}
+    assert [c["id"] for c in listed["write-up"]["claims"]] == ["demo.claim"]
+    assert listed["other-data-1"]["title"].endswith("on the digits stand-in instead")
+    assert listed["other-data-1"]["counts"][NOT_COMPARABLE] == 1
+    assert listed["other-data-1"]["counts"][REPRODUCED] == 1
+    assert listed["other-data-2"]["title"].endswith("on Fashion-MNIST instead")
+    assert [c["id"] for c in listed["ours"]["claims"]] == ["demo.e"]
+    assert sum(len(group["claims"]) for group in listed.values()) == len(claims)
