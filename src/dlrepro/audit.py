@@ -27,13 +27,18 @@ def parse_audit(text: str) -> list[dict]:
     """The write-ups in order, each ``{"write_up", "rows"}``; a row is ``{"row", "question",
     "quote", "claims"}`` and, where no claim checks it, ``"reason"``."""
     write_ups: list[dict] = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith("## "):
             write_ups.append({"write_up": line[3:].strip(), "rows": []})
             continue
-        match = _ROW.match(line)
-        if not match or match["row"] == "#" or not write_ups:
+        if not line.startswith("|") or line.startswith(("| # |", "|---")):
             continue
+        match = _ROW.match(line)
+        if not match or line.count(" | ") != 3:
+            raise AuditError(f"audit line {number}: not a row of four cells (a '|' inside a "
+                             f"cell splits it): {line[:60]}…")
+        if not write_ups:
+            raise AuditError(f"audit line {number}: a row before the first '## ' write-up")
         checked = match["checked"].strip()
         row = {"row": match["row"], "question": match["question"].strip(),
                "quote": match["quote"].strip(), "claims": _CLAIM.findall(checked)}

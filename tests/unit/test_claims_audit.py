@@ -55,3 +55,8 @@ def test_a_row_is_read_with_its_claims_or_its_reason():
 def test_a_row_without_a_claim_or_a_known_reason_is_refused_by_number(checked, message):
     with pytest.raises(AuditError, match=f"audit row w-1: {message}"):
         parse_audit(HEADER + f"| w-1 | Q1 | It is 3. | {checked} |\n")
+
+
+def test_a_row_split_by_a_bar_inside_a_cell_is_refused_not_dropped():
+    with pytest.raises(AuditError, match="audit line 5: not a row of four cells"):
+        parse_audit(HEADER + "| w-1 | Q1 | It is 3. | not checked: wrong on its face — |x| |\n")
