@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlrepro import seed_intervals
+from dlrepro.experiments.registry import BY_ID
 from dlrepro.seed_intervals import INCONCLUSIVE, REFUTED, REPRODUCED, Region, finite
 
 NOT_COMPARABLE = "not comparable"
@@ -442,13 +443,18 @@ def groups(claims: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 def evaluate_all(claims: list[Mapping[str, Any]], summaries: Mapping[str, Mapping],
                  confidence: float = DEFAULT_CONFIDENCE) -> list[dict]:
-    """Every claim whose experiment ran; claims of experiments not in ``summaries`` are left out."""
+    """Every claim, judged on its experiment's summary. Nothing is left out: a claim of an
+    experiment that is not registered, or whose summary is missing, is refused with its id."""
     ids = [claim["id"] for claim in claims]
     duplicates = sorted({claim_id for claim_id in ids if ids.count(claim_id) > 1})
     if duplicates:
         raise ClaimError(f"claim ids must be unique; repeated: {', '.join(duplicates)}")
-    return [
-        evaluate(claim, summaries[claim["experiment"]], confidence)
-        for claim in claims
-        if claim["experiment"] in summaries
-    ]
+    for claim in claims:
+        if claim["experiment"] not in BY_ID:
+            raise ClaimError(f"claim {claim['id']!r}: experiment {claim['experiment']!r} is not "
+                             f"registered (dlrepro.experiments.registry); registered: "
+                             f"{', '.join(BY_ID)}")
+        if claim["experiment"] not in summaries:
+            raise ClaimError(f"claim {claim['id']!r}: no summary of experiment "
+                             f"{claim['experiment']!r} was given to judge it on")
+    return [evaluate(claim, summaries[claim["experiment"]], confidence) for claim in claims]

@@ -93,9 +93,18 @@ def _save(
     return record, result
 
 
+def rule_experiment(rule: str) -> str:
+    """The registered experiment a job belongs to, from its rule's name (``<id>_run``,
+    ``<id>_runs`` or ``<id>_summary``): the one place a run's or a summary's experiment id
+    comes from, so that a script cannot record its runs under another id."""
+    for suffix in ("_runs", "_run", "_summary"):
+        if rule.endswith(suffix):
+            return experiment(rule.removesuffix(suffix)).id
+    raise ValueError(f"rule {rule!r} is not named <experiment>_run, _runs or _summary")
+
+
 def record_run(
     snakemake: Any,
-    experiment: str,
     compute: Callable[[dict[str, Any]], RunResult],
     *,
     seed: int | None = None,
@@ -111,7 +120,7 @@ def record_run(
     settings = settings_of(snakemake)
     record, result = _save(
         snakemake,
-        experiment,
+        rule_experiment(snakemake.rule),
         lambda: compute(settings),
         params={**settings, **dict(snakemake.wildcards)},
         metrics_path=snakemake.output.metrics,
@@ -126,7 +135,6 @@ def record_run(
 
 def record_runs(
     snakemake: Any,
-    experiment: str,
     compute: Callable[[dict[str, Any], dict[str, Any]], RunResult],
     *,
     device: str = "cpu",
@@ -140,10 +148,11 @@ def record_runs(
     """
     start_job(snakemake)
     settings = settings_of(snakemake)
+    experiment_id = rule_experiment(snakemake.rule)
     return [
         _save(
             snakemake,
-            experiment,
+            experiment_id,
             lambda run=run: compute(settings, run),
             params={**settings, **run},
             metrics_path=metrics_path,
@@ -195,13 +204,18 @@ def record_summary(snakemake: Any) -> None:
     ``summarise(records, histories, settings)`` on the runs the rule reads; the summary lists
     those of its own experiment."""
     start_job(snakemake)
-    experiment_id = snakemake.rule.removesuffix("_summary")
+    experiment_id = rule_experiment(snakemake.rule)
     module = import_module(experiment(experiment_id).module)
     records = read_records(snakemake.input.metrics)
+    own = [record for record in records if record["experiment"] == experiment_id]
+    if not own:
+        raise ValueError(
+            f"{experiment_id}: no run of this experiment among the {len(records)} records the "
+            f"rule reads ({', '.join(sorted({r['experiment'] for r in records})) or 'none'}): "
+            f"a summary of zero runs would say nothing")
     histories = [read_history(path) for path in snakemake.input.histories]
     summary = module.summarise(records, histories, settings_of(snakemake))
-    write_summary(snakemake, summary,
-                  [record for record in records if record["experiment"] == experiment_id])
+    write_summary(snakemake, summary, own)
 
 
 def record_figure(snakemake: Any, script: str) -> None:

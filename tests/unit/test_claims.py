@@ -116,12 +116,17 @@ def test_unknown_check_is_named():
         evaluate(claim({"op": "equals"}), SUMMARY)
 
 
-def test_evaluate_all_skips_experiments_that_did_not_run_and_refuses_duplicate_ids():
+def test_evaluate_all_refuses_unregistered_experiments_missing_summaries_and_repeated_ids():
     check = {"op": "less", "left": ["error", "large"], "right": 1.0}
-    claims = [claim(check), {**claim(check), "id": "other.claim", "experiment": "other"}]
-    assert [c["id"] for c in evaluate_all(claims, {"demo": SUMMARY})] == ["demo.claim"]
+    registered = {**claim(check), "experiment": "sgd_mean"}
+    assert [c["id"] for c in evaluate_all([registered], {"sgd_mean": SUMMARY})] == ["demo.claim"]
+    with pytest.raises(ClaimError, match="'demo.typo': experiment 'sgd_maen' is not registered"):
+        evaluate_all([registered, {**registered, "id": "demo.typo", "experiment": "sgd_maen"}],
+                     {"sgd_mean": SUMMARY})
+    with pytest.raises(ClaimError, match="'demo.claim': no summary of experiment 'opt_f1f2'"):
+        evaluate_all([{**registered, "experiment": "opt_f1f2"}], {"sgd_mean": SUMMARY})
     with pytest.raises(ClaimError, match="repeated: demo.claim"):
-        evaluate_all([claim(check), claim(check)], {"demo": SUMMARY})
+        evaluate_all([registered, registered], {"sgd_mean": SUMMARY})
 
 
 def test_flatten():

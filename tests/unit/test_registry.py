@@ -9,7 +9,7 @@ from importlib import import_module
 import pytest
 import yaml
 
-from dlrepro.experiments.registry import BY_ID, EXPERIMENTS, experiment
+from dlrepro.experiments.registry import BY_ID, EXPERIMENTS, Experiment, experiment
 
 
 @pytest.mark.parametrize("registered", EXPERIMENTS, ids=lambda e: e.id)
@@ -42,3 +42,8 @@ def test_ids_are_unique_and_an_unknown_one_is_named():
     assert experiment("batchnorm").torch and not experiment("sgd_mean").torch
     with pytest.raises(KeyError, match="no experiment 'nope'.*registered: sgd_mean"):
         experiment("nope")
+
+
+def test_a_figure_name_the_figure_rule_cannot_match_is_refused_by_name():
+    with pytest.raises(ValueError, match="'demo': figure name 'two_words' does not match"):
+        Experiment("demo", "Demo", "X", "functions", figures=("fine", "two_words"))

@@ -9,7 +9,7 @@ from dlrepro.config import check_consistency, shift_seeds
 from dlrepro.data import PROVIDERS as DATA_SETS, provider
 from dlrepro.experiments.classifiers.lr_schedule import schedule_runs
 from dlrepro.experiments.ist.variants import variants as ist_torch_variant_names
-from dlrepro.experiments.registry import EXPERIMENTS, experiment as registered
+from dlrepro.experiments.registry import EXPERIMENTS, FIGURE_NAME, experiment as registered
 from dlrepro.provenance import local_gpu_count
 from dlrepro.results import value_label
 

@@ -28,7 +28,7 @@ rule figure:
         "logs/figures/{experiment}_{figure}.log",
     wildcard_constraints:
         experiment="|".join(experiment.id for experiment in EXPERIMENTS if experiment.figures),
-        figure=r"[a-z0-9]+",
+        figure=FIGURE_NAME,
     localrule: True
     conda:
         ENVIRONMENT

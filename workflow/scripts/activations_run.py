@@ -2,4 +2,4 @@
 from dlrepro.experiments.functions import activations
 from dlrepro.workflow import record_run
 
-record_run(snakemake, "activations", activations.run, summarise=activations.summarise)
+record_run(snakemake, activations.run, summarise=activations.summarise)

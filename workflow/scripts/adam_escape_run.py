@@ -2,4 +2,4 @@
 from dlrepro.experiments.functions import adam_escape
 from dlrepro.workflow import record_run
 
-record_run(snakemake, "adam_escape", adam_escape.run, summarise=adam_escape.summarise)
+record_run(snakemake, adam_escape.run, summarise=adam_escape.summarise)

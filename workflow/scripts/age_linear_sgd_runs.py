@@ -9,7 +9,6 @@ dataset = load_dataset(snakemake.input.data, snakemake.input.info)
 device = pick_device()
 record_runs(
     snakemake,
-    "age_linear_sgd",
     lambda settings, run: age_linear_sgd.run(
         settings, dataset, float(run["lr"]), int(run["batch_size"]), int(run["seed"]), device
     ),

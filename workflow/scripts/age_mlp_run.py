@@ -8,7 +8,6 @@ dataset = load_dataset(snakemake.input.data, snakemake.input.info)
 seed, device = int(snakemake.wildcards.seed), pick_device()
 record_run(
     snakemake,
-    "age_mlp",
     lambda settings: age_mlp.run(settings, dataset, seed, device),
     seed=seed,
     device=device,

@@ -9,7 +9,6 @@ dataset = load_dataset(snakemake.input.data, snakemake.input.info)
 device = pick_device()
 record_runs(
     snakemake,
-    "batchnorm",
     lambda settings, run: train_run(
         settings, dataset, int(run["seed"]), device,
         batchnorm=run["model"] == "batchnorm",

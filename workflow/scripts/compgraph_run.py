@@ -2,4 +2,4 @@
 from dlrepro.experiments.functions import compgraph
 from dlrepro.workflow import record_run
 
-record_run(snakemake, "compgraph", compgraph.run, summarise=compgraph.summarise)
+record_run(snakemake, compgraph.run, summarise=compgraph.summarise)

@@ -2,4 +2,4 @@
 from dlrepro.experiments.functions import gd_illcond
 from dlrepro.workflow import record_run
 
-record_run(snakemake, "gd_illcond", gd_illcond.run, summarise=gd_illcond.summarise)
+record_run(snakemake, gd_illcond.run, summarise=gd_illcond.summarise)

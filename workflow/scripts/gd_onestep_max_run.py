@@ -2,4 +2,4 @@
 from dlrepro.experiments.functions import gd_onestep_max
 from dlrepro.workflow import record_run
 
-record_run(snakemake, "gd_onestep_max", gd_onestep_max.run, summarise=gd_onestep_max.summarise)
+record_run(snakemake, gd_onestep_max.run, summarise=gd_onestep_max.summarise)

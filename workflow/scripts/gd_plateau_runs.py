@@ -4,6 +4,5 @@ from dlrepro.workflow import record_runs
 
 record_runs(
     snakemake,
-    "gd_plateau",
     lambda settings, run: gd_plateau.run(settings, run["start"], run["lr"], run["kind"]),
 )

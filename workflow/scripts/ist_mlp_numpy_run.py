@@ -8,7 +8,6 @@ dataset = load_dataset(snakemake.input.data, snakemake.input.info)
 seed = int(snakemake.wildcards.seed)
 record_run(
     snakemake,
-    "ist_mlp_numpy",
     lambda settings: ist_mlp_numpy.run(settings, dataset, seed),
     seed=seed,
 )

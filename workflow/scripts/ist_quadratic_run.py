@@ -6,7 +6,6 @@ from dlrepro.workflow import record_run
 seed = int(snakemake.wildcards.seed)
 record_run(
     snakemake,
-    "ist_quadratic",
     lambda settings: ist_quadratic.run(settings, seed),
     seed=seed,
 )

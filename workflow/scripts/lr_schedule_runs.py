@@ -10,7 +10,6 @@ dataset = load_dataset(snakemake.input.data, snakemake.input.info)
 device = pick_device()
 record_runs(
     snakemake,
-    "lr_schedule",
     lambda settings, run: train_run(
         {**snakemake.params.network, **settings}, dataset, int(run["seed"]), device,
         batchnorm=False,

@@ -4,6 +4,5 @@ from dlrepro.workflow import record_runs
 
 record_runs(
     snakemake,
-    "opt_f1f2",
     lambda settings, run: opt_f1f2.run(settings, run["function"], run["optimizer"]),
 )

@@ -2,4 +2,4 @@
 from dlrepro.experiments.functions import param_count
 from dlrepro.workflow import record_run
 
-record_run(snakemake, "param_count", param_count.run, summarise=param_count.summarise)
+record_run(snakemake, param_count.run, summarise=param_count.summarise)

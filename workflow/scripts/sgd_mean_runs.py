@@ -4,6 +4,5 @@ from dlrepro.workflow import record_runs
 
 record_runs(
     snakemake,
-    "sgd_mean",
     lambda settings, run: sgd_mean.run(settings, float(run["lr"]), int(run["seed"])),
 )

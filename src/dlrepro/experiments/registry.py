@@ -18,7 +18,11 @@ experiment ``<id>`` is made of (README, "Adding an experiment"):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: A figure's name: what the figure rule's ``{figure}`` wildcard matches (after ``<id>_``).
+FIGURE_NAME = r"[a-z0-9]+"
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,12 @@ class Experiment:
     torch: bool = False
     #: What its seeds change, for an experiment repeated over seeds (the report says it).
     seed_varies: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in self.figures:
+            if not re.fullmatch(FIGURE_NAME, name):
+                raise ValueError(f"experiment {self.id!r}: figure name {name!r} does not match "
+                                 f"{FIGURE_NAME}, so the figure rule could never make it")
 
     @property
     def module(self) -> str:
