@@ -24,6 +24,14 @@ def over_seeds(values_by_seed: Mapping[int, float | None]) -> dict[str, Any]:
             "per_seed": {str(seed): float(value) for seed, value in zip(seeds, array)}}
 
 
+def range_over_seeds(values_by_seed: Mapping[int, Iterable[float]]) -> dict[str, Any]:
+    """The lowest and the highest of each seed's values (e.g. its last minibatch costs), each
+    over seeds."""
+    lists = {seed: list(values) for seed, values in values_by_seed.items()}
+    return {"min": over_seeds({seed: min(values) for seed, values in lists.items()}),
+            "max": over_seeds({seed: max(values) for seed, values in lists.items()})}
+
+
 def metric_over_seeds(records: Iterable[Mapping[str, Any]], key: str) -> dict[str, Any]:
     """:func:`over_seeds` of one metric of the runs (their metrics.json documents)."""
     return over_seeds({record["seed"]: metric(record["metrics"], key) for record in records})

@@ -32,7 +32,7 @@ def divergence(summary: dict[str, Any]):
         if entry["curves"]:
             band(ax, entry["curves"]["epoch"], entry["curves"]["train_loss"], colour, style,
                  f"{label}: mean training loss per epoch")
-        peaks = [value for value in entry["first_epoch_max_batch_loss"]["per_seed"].values()]
+        peaks = list(entry["first_epoch_max_batch_loss"]["per_seed"].values())
         shown = [value for value in peaks if value is not None and math.isfinite(value)]
         note = (f" (not finite in {len(peaks) - len(shown)} of {len(peaks)} runs)"
                 if len(shown) < len(peaks) else "")

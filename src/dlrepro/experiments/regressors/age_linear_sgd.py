@@ -57,7 +57,7 @@ from dlrepro.experiments.runs import (
     seed_init,
 )
 from dlrepro.experiments.training import EpochStats, evaluate, fit, summed_squared_error
-from dlrepro.experiments.seed_stats import metric, over_seeds
+from dlrepro.experiments.seed_stats import metric, over_seeds, range_over_seeds
 from dlrepro.results import RunResult, value_label
 
 PARTS = ("train", "val", "test")
@@ -275,9 +275,8 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
                                   if key in grid_lrs),
         "last_costs": last_costs,
         # the lowest and the highest of the selected setting's last minibatch costs, per seed
-        "last_cost_range": {
-            end: over_seeds({int(seed): pick(costs) for seed, costs in last_costs.items()})
-            for end, pick in (("min", min), ("max", max))},
+        "last_cost_range": range_over_seeds(
+            {int(seed): costs for seed, costs in last_costs.items()}),
         "mean_predictor": _mean_predictor(records, targets),
         "constants": {"write_up": WRITE_UP},  # the write-up's, not measured
     }

@@ -53,7 +53,7 @@ from dlrepro.experiments.runs import (
     make_deterministic,
     seed_init,
 )
-from dlrepro.experiments.seed_stats import metric, over_seeds
+from dlrepro.experiments.seed_stats import metric, over_seeds, range_over_seeds
 from dlrepro.experiments.training import (
     EVAL_BATCH,
     EpochStats,
@@ -211,7 +211,8 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
         / metric(record["metrics"], "test_mse_mean_predictor") for record in records})
     summary["last_costs"] = {str(record["seed"]): record["metrics"]["last_costs"]
                              for record in records}
-    summary["last_cost_range"] = cost_range(records, "last_costs")
+    summary["last_cost_range"] = range_over_seeds(
+        {record["seed"]: record["metrics"]["last_costs"] for record in records})
     finished = {record["seed"]: history
                 for history, record in zip(histories, records, strict=True)
                 if record["status"] == "ok"}
@@ -223,14 +224,6 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
         best["test_over_best"] = summary["raw"]["test_mse"]["mean"] / best["raw"]
         summary["best_reachable"] = best
     return summary
-
-
-def cost_range(records: list[dict[str, Any]], key: str) -> dict[str, Any]:
-    """The lowest and the highest of each run's last minibatch costs (``metrics[key]``), over
-    seeds."""
-    costs = {record["seed"]: record["metrics"][key] for record in records}
-    return {"min": over_seeds({seed: min(values) for seed, values in costs.items()}),
-            "max": over_seeds({seed: max(values) for seed, values in costs.items()})}
 
 
 def _at_epoch(history: pd.DataFrame, epoch: int, column: str) -> float | None:
