@@ -49,6 +49,8 @@ PLATEAU = (-0.1, 3.0)
 BREAKPOINTS = (-0.1, 3.0, 5.0)
 CURVATURE_AT_MINIMUM = 1083 / 100
 OUTCOMES = ("diverged", "minimum", "inflection", "plateau", "other")
+#: How far either side of the inflection f is evaluated to tell a minimum from an inflection.
+INFLECTION_STEP = 1e-3
 
 #: A run is keyed by (start, lr, kind). Kinds: ``constant``, a run of the sweep; ``held`` and
 #: ``decayed``, runs of settings["schedule"] at a constant rate and with the step decay.
@@ -77,6 +79,12 @@ def gradient(x):
     if x < 5:
         return -3 * (x - 31 / 10) * (x - 31 / 10)
     return 1083 / 100 * (x - 6)
+
+
+def around(x: float, step: float) -> dict[str, float]:
+    """f′(x), and f at x and a step to either side: a minimum has f higher on both sides."""
+    return {"gradient": gradient(x), "objective": objective(x),
+            "objective_left": objective(x - step), "objective_right": objective(x + step)}
 
 
 def stable_lr_at_minimum() -> float:
@@ -301,13 +309,3 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
         "schedule": by_kind,
         "at_inflection": around(INFLECTION, INFLECTION_STEP),
     }
-
-
-#: How far either side of the inflection f is evaluated to tell a minimum from an inflection.
-INFLECTION_STEP = 1e-3
-
-
-def around(x: float, step: float) -> dict[str, float]:
-    """f′(x), and f at x and a step to either side: a minimum has f higher on both sides."""
-    return {"gradient": gradient(x), "objective": objective(x),
-            "objective_left": objective(x - step), "objective_right": objective(x + step)}
