@@ -20,6 +20,7 @@ include: "workflow/rules/autograd.smk"
 include: "workflow/rules/regressors.smk"
 include: "workflow/rules/classifiers.smk"
 include: "workflow/rules/ist.smk"
+include: "workflow/rules/summaries.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/report.smk"
 

@@ -105,7 +105,7 @@ def our_epochs(dataset: DataSet, epochs: int) -> float:
     seconds = (time.perf_counter() - start) / epochs
     last = result.history.iloc[-1]
     print(f"  ours, {epochs} epochs: {seconds:.2f} s per epoch; last epoch: train accuracy "
-          f"{last['train_accuracy']:.2f} %, test accuracy {last['test_accuracy']:.2f} %")
+          f"{last['train_accuracy']:.2%}, test accuracy {last['test_accuracy']:.2%}")
     return seconds
 
 

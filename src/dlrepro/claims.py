@@ -45,6 +45,8 @@ from typing import Any
 
 from dlrepro import seed_intervals
 from dlrepro.experiments.registry import BY_ID
+from dlrepro.metrics import quantity_of
+from dlrepro.results import flatten
 from dlrepro.seed_intervals import INCONCLUSIVE, REFUTED, REPRODUCED, Region, finite
 
 NOT_COMPARABLE = "not comparable"
@@ -88,7 +90,7 @@ def per_seed(node: Mapping[str, Any]) -> dict[int, float]:
 
 def resolve(summary: Mapping[str, Any], operand: Any, claim_id: str) -> Any:
     """A number stays a number; a list of keys is looked up in the summary. A path into values
-    over seeds (``[..., test_acc, mean]``) is refused: it compares seed means."""
+    over seeds (``[..., test_accuracy, mean]``) is refused: it compares seed means."""
     if not isinstance(operand, list):
         return operand
     node: Any = summary
@@ -103,18 +105,6 @@ def resolve(summary: Mapping[str, Any], operand: Any, claim_id: str) -> Any:
             raise ClaimError(f"claim {claim_id!r}: the summary has no value at {where!r}")
         node = node[str(key)]
     return node
-
-
-def flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """{'f1': {'gd': 1}} -> {'f1/gd': 1}; values over seeds are leaves."""
-    flat: dict[str, Any] = {}
-    for key, value in mapping.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping) and not is_over_seeds(value):
-            flat.update(flatten(value, f"{name}/"))
-        else:
-            flat[name] = value
-    return flat
 
 
 def _number(value: Any, claim_id: str) -> float:
@@ -206,6 +196,13 @@ def _mean(side) -> float:
     return side
 
 
+def _quantity(operand: Any) -> str | None:
+    """The quantity (:mod:`dlrepro.metrics`) an operand's path names, innermost first."""
+    if not isinstance(operand, list):
+        return None
+    return next((quantity_of(key) for key in reversed(operand) if quantity_of(str(key))), None)
+
+
 def _seeded_compare(check, left, right, context: Context, label: str | None = None) -> Outcome:
     """One comparison judged from per-seed values: effect left − right with its interval."""
     op = check["op"]
@@ -217,6 +214,9 @@ def _seeded_compare(check, left, right, context: Context, label: str | None = No
     interval = seed_intervals.difference(left, right, context.confidence)
     record = seed_intervals.evidence(interval, region)
     record["label"] = label or _difference_label(check["left"], check["right"])
+    quantity = _quantity(check.get("left"))
+    if quantity is not None:  # the report shows the effect in this quantity's unit
+        record["quantity"] = quantity
     claimed = {"less": f"< {fmt(region.high)}", "greater": f"> {fmt(region.low)}",
                "close": f"within ±{fmt(region.high)}"}[op]
     spread = (f"[{fmt(interval.low)}, {fmt(interval.high)}]" if record["seeds_vary"]
@@ -229,7 +229,7 @@ def _seeded_compare(check, left, right, context: Context, label: str | None = No
 def _candidates(check, summary, context: Context) -> dict[str, Any]:
     values = resolve(summary, check["values"], context.claim_id)
     return {key: _operand(summary, [*check["values"], *key.split("/")], context)
-            for key in flatten(values)}
+            for key in flatten(values, leaf=is_over_seeds)}
 
 
 def _has_finite(value) -> bool:

@@ -12,12 +12,14 @@ import json
 import math
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from dlrepro.metrics import check_names, check_units, unit_of
 
 STATUS_OK = "ok"
 STATUS_DIVERGED = "diverged"
@@ -30,6 +32,21 @@ def value_label(value: float) -> str:
     """A number as run folder names and summary keys show it: 0.001 -> "0.001", 1e-05 -> "1e-05",
     1.0 -> "1"."""
     return f"{float(value):g}"
+
+
+def flatten(mapping: Mapping[str, Any], *, leaf: Callable[[Any], bool] | None = None,
+            prefix: str = "") -> dict[str, Any]:
+    """Nested mappings as one level of paths joined by "/" (as claims write them):
+    ``{"f1": {"gd": 1}}`` → ``{"f1/gd": 1}``. A value is a leaf when it is not a mapping, is an
+    empty one, or ``leaf(value)`` says so (a value over seeds is one number to a claim)."""
+    flat: dict[str, Any] = {}
+    for key, value in mapping.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value and not (leaf and leaf(value)):
+            flat.update(flatten(value, leaf=leaf, prefix=f"{name}/"))
+        else:
+            flat[name] = value
+    return flat
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
@@ -137,7 +154,16 @@ def run_record(
     result: RunResult,
     provenance: dict[str, Any],
 ) -> dict[str, Any]:
-    """The ``metrics.json`` document of one run."""
+    """The ``metrics.json`` document of one run. Its metrics and history columns must be named
+    and measured as :mod:`dlrepro.metrics` says (an accuracy is a fraction), or it is refused."""
+    where = f"{experiment}/{run}"
+    check_names(result.metrics, where)
+    check_units(result.metrics, where)
+    if result.history is not None:
+        check_names(result.history.columns, f"{where} history")
+        fractions = [column for column in result.history.columns if unit_of(column) == "fraction"]
+        for extreme in (result.history[fractions].min(), result.history[fractions].max()):
+            check_units(extreme.to_dict(), f"{where} history")
     return {
         "experiment": experiment,
         "run": run,

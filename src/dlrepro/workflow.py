@@ -94,13 +94,13 @@ def _save(
 
 
 def rule_experiment(rule: str) -> str:
-    """The registered experiment a job belongs to, from its rule's name (``<id>_run``,
-    ``<id>_runs`` or ``<id>_summary``): the one place a run's or a summary's experiment id
-    comes from, so that a script cannot record its runs under another id."""
-    for suffix in ("_runs", "_run", "_summary"):
+    """The registered experiment a run belongs to, from its rule's name (``<id>_run`` or
+    ``<id>_runs``): the one place a run's experiment id comes from, so that a script cannot
+    record its runs under another id. (Rule ``summary`` has it as its ``{experiment}``.)"""
+    for suffix in ("_runs", "_run"):
         if rule.endswith(suffix):
             return experiment(rule.removesuffix(suffix)).id
-    raise ValueError(f"rule {rule!r} is not named <experiment>_run, _runs or _summary")
+    raise ValueError(f"rule {rule!r} is not named <experiment>_run or <experiment>_runs")
 
 
 def record_run(
@@ -118,11 +118,14 @@ def record_run(
     """
     start_job(snakemake)
     settings = settings_of(snakemake)
+    wildcards = dict(snakemake.wildcards)
+    if "seed" in wildcards:  # the one run parameter a wildcard gives: parsed here, once
+        wildcards["seed"] = int(wildcards["seed"])
     record, result = _save(
         snakemake,
         rule_experiment(snakemake.rule),
         lambda: compute(settings),
-        params={**settings, **dict(snakemake.wildcards)},
+        params={**settings, **wildcards},
         metrics_path=snakemake.output.metrics,
         history_path=snakemake.output.get("history"),
         seed=seed,
@@ -157,7 +160,7 @@ def record_runs(
             params={**settings, **run},
             metrics_path=metrics_path,
             history_path=history_path,
-            seed=int(run["seed"]) if "seed" in run else None,
+            seed=run.get("seed"),
             device=device,
         )[0]
         for run, metrics_path, history_path in zip(
@@ -200,11 +203,11 @@ def write_summary(snakemake: Any, experiment_summary: dict[str, Any], records: l
 
 
 def record_summary(snakemake: Any) -> None:
-    """summary.json of an experiment of several runs (rule ``<id>_summary``): its module's
-    ``summarise(records, histories, settings)`` on the runs the rule reads; the summary lists
-    those of its own experiment."""
+    """summary.json of an experiment of several runs (rule ``summary``, wildcard
+    ``{experiment}``): its module's ``summarise(records, histories, settings)`` on the runs the
+    rule reads; the summary lists those of its own experiment."""
     start_job(snakemake)
-    experiment_id = rule_experiment(snakemake.rule)
+    experiment_id = experiment(snakemake.wildcards["experiment"]).id
     module = import_module(experiment(experiment_id).module)
     records = read_records(snakemake.input.metrics)
     own = [record for record in records if record["experiment"] == experiment_id]

@@ -285,7 +285,7 @@ def experiment_of(rule: str) -> str:
 
 def training_rules(calls: dict[str, list[str]]) -> set[str]:
     """The submitted run rules of the experiments that train with torch."""
-    torch = {experiment.id for experiment in EXPERIMENTS if experiment.torch}
+    torch = {experiment.id for experiment in EXPERIMENTS if experiment.asks_for_gpu}
     return {rule for rule in calls if experiment_of(rule) in torch}
 
 
@@ -362,7 +362,8 @@ def test_the_report_shows_where_each_job_ran(cluster, slurm_run):
 def test_training_rules_ask_slurm_for_a_gpu(cluster, slurm_run):
     workdir, _log, calls = slurm_run
     gpus = {rule: 1 for rule in training_rules(calls)}
-    assert {experiment_of(rule) for rule in gpus} == {e.id for e in EXPERIMENTS if e.torch}
+    assert {experiment_of(rule) for rule in gpus} == {
+        e.id for e in EXPERIMENTS if e.asks_for_gpu}
     records = run_records(workdir).values()
     for rule, count in gpus.items():
         assert calls[rule], f"{rule} was not submitted"

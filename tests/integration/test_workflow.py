@@ -28,14 +28,19 @@ from quick_graph import (
 pytestmark = pytest.mark.workflow
 
 def planned_jobs(workdir: Path, *args: str) -> set[str]:
-    """The jobs a dry run would execute: their rules, a figure as ``figure:<experiment>_<name>``."""
+    """The jobs a dry run would execute: their rules, a figure as ``figure:<experiment>_<name>``,
+    a summary as ``summary:<experiment>``."""
     output = snakemake(workdir, "--dry-run", *args).stdout
     jobs = set()
     for rule, body in re.findall(r"^(?:local)?rule (\w+):\n((?:    .*\n)*)", output, re.MULTILINE):
         wildcards = dict(re.findall(r"(\w+)=([^,\s]+)", re.search(r"wildcards: (.*)", body)[1])
                          ) if "wildcards:" in body else {}
-        jobs.add(f"figure:{wildcards['experiment']}_{wildcards['figure']}" if rule == "figure"
-                 else rule)
+        if rule == "figure":
+            jobs.add(f"figure:{wildcards['experiment']}_{wildcards['figure']}")
+        elif rule == "summary":
+            jobs.add(f"summary:{wildcards['experiment']}")
+        else:
+            jobs.add(rule)
     return jobs
 
 
@@ -188,7 +193,7 @@ def test_changing_one_experiment_reruns_that_experiment_only(quick_run, tmp_path
     shutil.copytree(quick_run, workdir, symlinks=True)
     set_quick(workdir, "sgd_mean.iterations", 300)
     assert planned_jobs(workdir) == {
-        "sgd_mean_runs", "sgd_mean_summary", "figure:sgd_mean_error",
+        "sgd_mean_runs", "summary:sgd_mean", "figure:sgd_mean_error",
         "evaluate_claims", "report_data", "render_html", "render_pdf", "all",
     }
 
@@ -332,7 +337,7 @@ def test_idx_files_in_a_folder_replace_the_digits_stand_in(quick_run, tmp_path):
     write_idx_folder(workdir / "idx")
     set_quick(workdir, "datasets.mnist.path", "idx")
     assert planned_jobs(workdir, "results/batchnorm/summary.json") >= {
-        "prepare_data", "batchnorm_runs", "batchnorm_summary"}
+        "prepare_data", "batchnorm_runs", "summary:batchnorm"}
     snakemake(workdir, "results/batchnorm/summary.json")
     summary = json.loads((workdir / "results" / "batchnorm" / "summary.json").read_text())
     assert summary["data"]["source"] == "local" and summary["data"]["stand_in"] is False

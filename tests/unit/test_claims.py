@@ -14,11 +14,11 @@ from dlrepro.claims import (
     combine,
     evaluate,
     evaluate_all,
-    flatten,
     groups,
+    is_over_seeds,
 )
 from dlrepro.experiments.seed_stats import over_seeds
-from dlrepro.results import to_json_safe
+from dlrepro.results import flatten, to_json_safe
 
 SUMMARY = {
     "data": {"stand_in": False},
@@ -130,7 +130,10 @@ def test_evaluate_all_refuses_unregistered_experiments_missing_summaries_and_rep
 
 
 def test_flatten():
-    assert flatten({"a": {"b": 1, "c": {"d": 2}}, "e": 3}) == {"a/b": 1, "a/c/d": 2, "e": 3}
+    assert flatten({"a": {"b": 1, "c": {"d": 2}}, "e": 3, "f": {}}) == {
+        "a/b": 1, "a/c/d": 2, "e": 3, "f": {}}
+    over_seeds = {"mean": 1.0, "per_seed": {"0": 1.0}}
+    assert flatten({"x": over_seeds}, leaf=is_over_seeds) == {"x": over_seeds}
 
 
 def test_shipped_claims_file_is_valid(project_root):

@@ -56,13 +56,13 @@ def test_train_run_history_and_metrics(toy):
     assert history["lr"].tolist() == [0.1, 0.1, 0.1]
     for column, n in (("train_accuracy", 40), ("test_accuracy", 12)):
         values = history[column].to_numpy()
-        assert ((values >= 0) & (values <= 100)).all()
-        np.testing.assert_allclose(values * n / 100, np.round(values * n / 100), atol=1e-9)
+        assert ((values >= 0) & (values <= 1)).all()  # a fraction of the rows, not percent
+        np.testing.assert_allclose(values * n, np.round(values * n), atol=1e-9)
     metrics = result.metrics
     last = history.iloc[-1]
     for column in ("train_loss", "train_accuracy", "test_loss", "test_accuracy"):
         assert metrics[f"final_{column}"] == last[column]
-    assert metrics["epochs_run"] == 3
+    assert metrics["epochs_completed"] == 3
     assert metrics["mean_test_accuracy"] == pytest.approx(history["test_accuracy"].mean())
     assert metrics["mean_train_accuracy"] == pytest.approx(history["train_accuracy"].mean())
     assert metrics["first_epoch_max_batch_loss"] == history["max_batch_loss"].iloc[0]
@@ -85,7 +85,7 @@ def test_train_run_with_batchnorm_and_a_step_schedule(toy):
     result = mlp.train_run(SETTINGS, toy, 1, "cpu", batchnorm=True, lr=0.1, epochs=3,
                            step_size=1, gamma=0.5)
     assert result.history["lr"].tolist() == pytest.approx([0.1, 0.05, 0.025])
-    assert result.status == STATUS_OK and result.metrics["epochs_run"] == 3
+    assert result.status == STATUS_OK and result.metrics["epochs_completed"] == 3
 
 
 def test_train_run_reads_the_class_count_from_the_labels_without_info():
@@ -99,7 +99,7 @@ def test_a_run_that_stops_on_a_non_finite_loss_is_diverged(toy):
     result = mlp.train_run(SETTINGS, toy, 0, "cpu", batchnorm=False, lr=math.inf, epochs=3)
     metrics = result.metrics
     assert result.status == STATUS_DIVERGED
-    assert metrics["epochs_run"] == len(result.history) < 3
+    assert metrics["epochs_completed"] == len(result.history) < 3
     for key in ("final_train_loss", "final_train_accuracy", "final_test_loss",
                 "final_test_accuracy", "mean_test_accuracy", "mean_train_accuracy"):
         assert math.isnan(metrics[key]), key
@@ -158,7 +158,8 @@ def test_curves_are_seed_statistics_up_to_the_shortest_run():
 
 
 def bn_record(model, lr, seed, status="ok", **metrics):
-    return {"seed": seed, "status": status, "params": {"model": model, "lr": lr, "seed": str(seed)},
+    return {"seed": seed, "status": status,
+            "params": {"model": model, "lr": float(lr), "seed": seed},  # typed, as recorded
             "metrics": metrics}
 
 
@@ -230,7 +231,7 @@ def test_batchnorm_summarise_on_hand_made_runs():
 def test_batchnorm_summarise_keeps_diverged_runs_out_of_the_curves():
     records, histories = batchnorm_runs()
     index = next(i for i, r in enumerate(records)
-                 if r["params"]["model"] == "plain" and r["params"]["lr"] == "0.5"
+                 if r["params"]["model"] == "plain" and r["params"]["lr"] == 0.5
                  and r["seed"] == 1)
     records[index] = bn_record("plain", "0.5", 1, "diverged", final_test_accuracy=None,
                                final_train_accuracy=None, final_train_loss=None,
@@ -250,16 +251,16 @@ def test_batchnorm_summarise_keeps_diverged_runs_out_of_the_curves():
 # ------------------------------------------------------------------------------- lr_schedule
 
 
-@pytest.mark.parametrize("epochs, last", [(45, "0.001"), (46, "0.0001"), (15, "0.1"),
-                                          (16, "0.01"), (1, "0.1")])
+@pytest.mark.parametrize("epochs, last", [(45, 0.001), (46, 0.0001), (15, 0.1),
+                                          (16, 0.01), (1, 0.1)])
 def test_schedule_runs(epochs, last):
     settings = {"lr": 0.1, "gamma": 0.1, "step_size": 15, "epochs": epochs,
                 "high_lr": {"lr": 10.0, "epochs": 3}}
     assert lr_schedule.schedule_runs(settings) == {
-        "step": {"schedule": "step", "lr": "0.1"},
-        "constant_first": {"schedule": "constant", "lr": "0.1"},
-        "constant_last": {"schedule": "constant", "lr": last},
-        "high": {"schedule": "high", "lr": "10"},
+        "step": {"schedule": "step", "lr": 0.1},
+        "constant_first": {"schedule": "constant", "lr": 0.1},
+        "constant_last": {"schedule": "constant", "lr": last},  # exactly, as its folder names it
+        "high": {"schedule": "high", "lr": 10.0},
     }
     assert lr_schedule.run_epochs(settings, "high") == 3
     assert lr_schedule.run_epochs(settings, "step") == epochs
@@ -269,7 +270,7 @@ def test_schedule_runs(epochs, last):
     for _ in range(epochs - 1):
         optimizer.step()
         scheduler.step()
-    assert value_label(optimizer.param_groups[0]["lr"]) == last
+    assert value_label(optimizer.param_groups[0]["lr"]) == value_label(last)
 
 
 CHANCE = math.log(10)
@@ -277,7 +278,7 @@ CHANCE = math.log(10)
 
 def sched_record(schedule, lr, seed, test, train, train_loss, status="ok", max_batch=3.0):
     return {"experiment": "lr_schedule", "seed": seed, "status": status,
-            "params": {"schedule": schedule, "lr": lr, "seed": str(seed)},
+            "params": {"schedule": schedule, "lr": float(lr), "seed": seed},
             "metrics": {"final_test_accuracy": test, "final_train_accuracy": train,
                         "final_train_loss": train_loss, "first_epoch_max_batch_loss": max_batch,
                         "initial_loss_chance": CHANCE}}
@@ -379,7 +380,7 @@ def test_lr_schedule_summarise_reads_the_runs_by_their_params_not_their_position
 def test_lr_schedule_early_loss_of_a_run_that_stopped_before_it_is_missing():
     schedule, high = lr_schedule_inputs()
     index = next(i for i, (r, _) in enumerate(schedule)
-                 if r["params"]["schedule"] == "constant" and r["params"]["lr"] == "0.01"
+                 if r["params"]["schedule"] == "constant" and r["params"]["lr"] == 0.01
                  and r["seed"] == 1)
     schedule[index] = (sched_record("constant", "0.01", 1, None, None, None, status="diverged"),
                        history([60.0], [math.nan]))
@@ -421,7 +422,9 @@ def test_batchnorm_draw_curves_draws_the_summary_curves():
     direct = batchnorm_plots.curves(summary)
     assert drawn(fig) == drawn(direct)
     assert [ax.get_title() for ax in fig.axes] == [title for _, title in batchnorm_plots.PANELS]
-    assert line(fig, "plain, lr 0.01", panel=2) == [81.0, 87.0, 91.0]  # test accuracy, mean
+    # the summary's test accuracy (a fraction) shown in percent
+    shown = summary["models"]["plain"]["0.01"]["curves"]["test_accuracy"]["mean"]
+    assert line(fig, "plain, lr 0.01", panel=2) == pytest.approx([100 * v for v in shown])
 
 
 @pytest.mark.usefixtures("close_figures")

@@ -46,7 +46,7 @@ def test_only_the_experiments_runs_go_to_the_cluster(with_gpus):
             "<experiment>_run if it is an experiment's run")
     assert {RUN_RULE.match(name)["experiment"] for name in remote} == {e.id for e in EXPERIMENTS}
     assert {"figure", "evaluate_claims", "report_data", "render_pdf", "prepare_data",
-            "batchnorm_summary", "all"} <= {rule.name for rule, local in with_gpus if local}
+            "summary", "all"} <= {rule.name for rule, local in with_gpus if local}
 
 
 def gpus(rule) -> int:
@@ -58,9 +58,10 @@ def gpus(rule) -> int:
 def test_runs_ask_for_a_gpu_exactly_when_their_experiment_trains_with_torch(with_gpus):
     runs = {rule.name: rule for rule, local in with_gpus if not local}
     for name, rule in runs.items():
-        torch = experiment(RUN_RULE.match(name)["experiment"]).torch
+        torch = experiment(RUN_RULE.match(name)["experiment"]).asks_for_gpu
         assert gpus(rule) == (1 if torch else 0), name
-    assert sum(gpus(rule) for rule in runs.values()) == sum(e.torch for e in EXPERIMENTS) == 5
+    assert (sum(gpus(rule) for rule in runs.values())
+            == sum(e.asks_for_gpu for e in EXPERIMENTS) == 5)
 
 
 @pytest.mark.parametrize("setting", [0, "auto"])

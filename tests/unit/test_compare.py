@@ -91,7 +91,7 @@ def test_flip_unchanged_and_noise(runs):
 
 def test_what_differs_in_how_they_ran(runs):
     provenance = compare(load_run(runs[0]), load_run(runs[1]))["provenance"]
-    assert provenance["config"] == [{"key": "demo.lr", "old": 0.01, "new": 0.02}]
+    assert provenance["config"] == [{"key": "demo/lr", "old": 0.01, "new": 0.02}]
     assert provenance["commit"] == {"old": "abc123", "new": "def456"}
     assert provenance["versions"] == [] and provenance["data_sets"] == []
 
@@ -130,7 +130,7 @@ def test_cli_writes_html_and_json_and_fails_on_a_flip_when_asked(tmp_path, runs,
     assert main(["compare", str(runs[0]), str(runs[1]), "-o", str(page),
                  "--json", str(as_json)]) == 0
     html = page.read_text()
-    assert "demo.a_beats_b" in html and "beyond noise" in html and "demo.lr" in html
+    assert "demo.a_beats_b" in html and "beyond noise" in html and "demo/lr" in html
     assert json.loads(as_json.read_text())["flips"] == ["demo.a_beats_b"]
     assert main(["compare", str(runs[0]), str(runs[1]), "-o", str(page),
                  "--fail-on-flip"]) == 1
@@ -147,11 +147,11 @@ def write_history(folder, run, **columns):
 
 def test_overlay_averages_each_setting_over_seeds_and_skips_stacked_trajectories(tmp_path):
     old, new = tmp_path / "old" / "demo", tmp_path / "new" / "demo"
-    write_history(old, "plain-seed0", epoch=[1, 2], test_acc=[10.0, 20.0])
-    write_history(old, "plain-seed1", epoch=[1, 2], test_acc=[30.0, 40.0])
-    write_history(new, "plain-seed1000", epoch=[1, 2], test_acc=[50.0, 60.0])
+    write_history(old, "plain-seed0", epoch=[1, 2], test_accuracy=[10.0, 20.0])
+    write_history(old, "plain-seed1", epoch=[1, 2], test_accuracy=[30.0, 40.0])
+    write_history(new, "plain-seed1000", epoch=[1, 2], test_accuracy=[50.0, 60.0])
     means = setting_means(old)
-    assert list(means) == ["plain"] and means["plain"]["test_acc"].tolist() == [20.0, 30.0]
+    assert list(means) == ["plain"] and means["plain"]["test_accuracy"].tolist() == [20.0, 30.0]
     assert overlay_svg("demo", old, new).startswith("<?xml")
     # two trajectories in one file (steps restart): nothing to overlay
     stacked_old, stacked_new = tmp_path / "a" / "demo", tmp_path / "b" / "demo"

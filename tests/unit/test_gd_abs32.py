@@ -15,7 +15,7 @@ SETTINGS = dict(generic_starts=[0.7316, -1.914, 2.5], iterations=600, tail_windo
 
 def runs_at(*lrs):
     """(records, histories) of one run per lr, its lr in params as the run folder writes it."""
-    records = [{"params": {**SETTINGS, "lr": f"{lr:g}"}} for lr in lrs]
+    records = [{"params": {**SETTINGS, "lr": lr}} for lr in lrs]
     return records, [gd_abs32.run(SETTINGS, lr).history for lr in lrs]
 
 
@@ -67,7 +67,7 @@ def test_generic_starts_reach_the_cycle_after_about_two_sqrt_x0_over_lr_steps():
     result = gd_abs32.run(SETTINGS, lr=0.05)
     assert result.metrics["cycle_relative_error"] < 1e-12
     assert result.metrics["cycle_amplitude"] == pytest.approx(0.05**2 / 4, rel=1e-12)
-    summary = gd_abs32.summarise([{"params": {"lr": "0.05"}}], [result.history], SETTINGS)
+    summary = gd_abs32.summarise([{"params": {"lr": 0.05}}], [result.history], SETTINGS)
     for start in summary["by_lr"]["0.05"]["generic"]:
         assert start["tail_alternates_sign"]
         assert start["iterations_to_cycle"] == pytest.approx(

@@ -58,10 +58,10 @@ def test_linear_run_records_every_epoch_and_the_final_accuracies(data, model, co
     result = ist_linear.run(LINEAR, data, model, seed=0)
     assert result.status == STATUS_OK
     history = result.history
-    assert {"epoch", "train_acc", "val_acc", "w_norm"} | columns == set(history.columns)
+    assert {"epoch", "train_accuracy", "val_accuracy", "w_norm"} | columns == set(history.columns)
     assert list(history["epoch"]) == [1, 2, 3]
-    assert 0.5 < result.metrics["test_acc"] <= 1.0  # digits are easy: it learnt
-    assert result.metrics["val_acc"] == history["val_acc"].iloc[-1]
+    assert 0.5 < result.metrics["test_accuracy"] <= 1.0  # digits are easy: it learnt
+    assert result.metrics["val_accuracy"] == history["val_accuracy"].iloc[-1]
     assert result.metrics["w_norm_max"] == history["w_norm"].max() >= result.metrics["w_norm"]
     assert ist_linear.run(LINEAR, data, model, seed=0).metrics == result.metrics
 
@@ -74,7 +74,7 @@ def test_the_l2_penalty_shrinks_the_weights(data):
 
 def test_linear_summary_compares_the_l2_variants_seed_by_seed():
     def metrics(test, val, train, norm):
-        return {"test_acc": test, "val_acc": val, "train_acc": train, "w_norm": norm,
+        return {"test_accuracy": test, "val_accuracy": val, "train_accuracy": train, "w_norm": norm,
                 "w_norm_max": norm, "train_loss": 1.0, "val_loss": 1.0}
 
     records = [
@@ -82,26 +82,26 @@ def test_linear_summary_compares_the_l2_variants_seed_by_seed():
         record(metrics(0.52, 0.50, 0.72, 27.0), 1, model="logistic", runtime=12.0),
         record(metrics(0.55, 0.52, 0.65, 4.0), 0, model="logistic_l2", runtime=10.0),
         record(metrics(0.51, 0.49, 0.66, 5.0), 1, model="logistic_l2", runtime=10.0),
-        record({"test_acc": 0.37, "val_acc": 0.36, "train_acc": 0.4, "w_norm": 90.0,
+        record({"test_accuracy": 0.37, "val_accuracy": 0.36, "train_accuracy": 0.4, "w_norm": 90.0,
                 "w_norm_max": 95.0, "mistakes": 7000}, 0, model="perceptron"),
     ]
     summary = as_json(ist_linear.summarise(records, unread_histories(records), LINEAR))
     l2 = summary["l2_effect"]
-    assert l2["test_acc_gain"]["mean"] == pytest.approx((0.05 - 0.01) / 2)
-    assert l2["test_acc_gain"]["positive"] == 1 and l2["test_acc_gain"]["seeds"] == 2
-    assert l2["test_acc_gain"]["per_seed"] == pytest.approx({"0": 0.05, "1": -0.01})
+    assert l2["test_accuracy_gain"]["mean"] == pytest.approx((0.05 - 0.01) / 2)
+    assert l2["test_accuracy_gain"]["positive"] == 1 and l2["test_accuracy_gain"]["seeds"] == 2
+    assert l2["test_accuracy_gain"]["per_seed"] == pytest.approx({"0": 0.05, "1": -0.01})
     assert l2["norm_ratio"] == pytest.approx(4.5 / 26.0)
     variants = summary["variants"]
     assert variants["logistic"]["runtime_seconds"]["mean"] == 11.0
     assert variants["perceptron"]["runtime_seconds"] is None
     assert "train_loss" not in variants["perceptron"]
     assert variants["perceptron"]["mistakes"]["mean"] == 7000
-    assert summary["constants"]["write_up"]["logistic_l2"]["test_acc"] == 0.5113
+    assert summary["constants"]["write_up"]["logistic_l2"]["test_accuracy"] == 0.5113
 
     # the same runs with the l2 seed 1 much worse: the mean gain turns negative
-    records[3]["metrics"]["test_acc"] = 0.40
+    records[3]["metrics"]["test_accuracy"] = 0.40
     gain = ist_linear.summarise(records, unread_histories(records),
-                                LINEAR)["l2_effect"]["test_acc_gain"]
+                                LINEAR)["l2_effect"]["test_accuracy_gain"]
     assert gain["mean"] < 0 and gain["positive"] == 1
 
 
@@ -117,22 +117,22 @@ def test_numpy_mlp_run_and_summary(data):
     results = [ist_mlp_numpy.run(MLP_NUMPY, data, seed) for seed in (0, 1)]
     for result in results:
         assert result.status == STATUS_OK
-        assert list(result.history.columns) == ["epoch", "train_loss", "train_acc", "val_acc",
+        assert list(result.history.columns) == ["epoch", "train_loss", "train_accuracy", "val_accuracy",
                                                 "val_loss"]
         assert result.metrics["train_loss"] < result.metrics["first_train_loss"]
-        assert math.isfinite(result.metrics["test_acc"])
+        assert math.isfinite(result.metrics["test_accuracy"])
     assert results[0].metrics != results[1].metrics  # the seed draws the weights
     records = [as_json(run_record(experiment="ist_mlp_numpy", run=f"seed{seed}",
                                   params=MLP_NUMPY, seed=seed, result=result, provenance={}))
                for seed, result in enumerate(results)]
     summary = ist_mlp_numpy.summarise(records, [result.history for result in results], MLP_NUMPY)
-    tests = [result.metrics["test_acc"] for result in results]
-    assert summary["test_acc"]["mean"] == pytest.approx(np.mean(tests))
-    assert summary["test_acc"]["std"] == pytest.approx(np.std(tests))
+    tests = [result.metrics["test_accuracy"] for result in results]
+    assert summary["test_accuracy"]["mean"] == pytest.approx(np.mean(tests))
+    assert summary["test_accuracy"]["std"] == pytest.approx(np.std(tests))
     assert summary["runtime_seconds"] is None
     assert summary["train_loss"]["per_seed"] == {
         str(seed): result.metrics["train_loss"] for seed, result in enumerate(results)}
-    assert summary["constants"]["write_up"]["test_acc"] == 0.52733
+    assert summary["constants"]["write_up"]["test_accuracy"] == 0.52733
 
 
 # --- ist_torch -----------------------------------------------------------------------------------
@@ -166,11 +166,11 @@ def test_the_comparisons_vary_one_default_each():
 def test_torch_run_gives_finite_curves_and_the_same_numbers_for_the_same_seed(data, variant):
     result = ist_torch.run(TORCH, data, variant, seed=0)
     assert result.status == STATUS_OK
-    assert list(result.history.columns) == ["epoch", "train_loss", "train_acc", "val_loss",
-                                            "val_acc"]
+    assert list(result.history.columns) == ["epoch", "train_loss", "train_accuracy", "val_loss",
+                                            "val_accuracy"]
     assert len(result.history) == 3
     metrics = result.metrics
-    assert 0 <= metrics["test_acc"] <= 1 and math.isfinite(metrics["test_loss"])
+    assert 0 <= metrics["test_accuracy"] <= 1 and math.isfinite(metrics["test_loss"])
     assert metrics["val_loss_rise"] == pytest.approx(metrics["val_loss"] - metrics["val_loss_min"])
     assert ist_torch.run(TORCH, data, variant, seed=0).metrics == metrics
     assert ist_torch.run(TORCH, data, variant, seed=1).metrics != metrics
@@ -179,17 +179,17 @@ def test_torch_run_gives_finite_curves_and_the_same_numbers_for_the_same_seed(da
 def test_a_torch_run_that_blows_up_is_recorded_as_diverged(data):
     result = ist_torch.run(TORCH, data, {"model": "logreg", "lr": 1e10}, seed=0)
     assert result.status == STATUS_DIVERGED
-    assert math.isnan(result.metrics["test_acc"]) and result.metrics["epochs_completed"] == 1
+    assert math.isnan(result.metrics["test_accuracy"]) and result.metrics["epochs_completed"] == 1
 
 
-def torch_records(test_acc, val_acc, runtimes=None):
+def torch_records(test_accuracy, val_accuracy, runtimes=None):
     """Two seeds per variant; seed 1 scores 0.02 less than seed 0."""
     records = []
     for name in variants.variants(TORCH):
         for seed in (0, 1):
             metrics = {key: 0.0 for key in ist_torch.QUANTITIES}
-            metrics.update(test_acc=test_acc[name] - 0.02 * seed,
-                           val_acc=val_acc[name] - 0.02 * seed)
+            metrics.update(test_accuracy=test_accuracy[name] - 0.02 * seed,
+                           val_accuracy=val_accuracy[name] - 0.02 * seed)
             records.append(record(metrics, seed, variant=name,
                                   runtime=None if runtimes is None else runtimes[name]))
     return records
@@ -218,12 +218,12 @@ def test_torch_summary_makes_each_comparison():
     summary = as_json(ist_torch.summarise(records, torch_histories(records), TORCH))
 
     assert summary["lr"]["best"] == "0.001"
-    assert summary["lr"]["val_acc"]["0.001"]["mean"] == pytest.approx(0.52)  # of 0.53 and 0.51
-    assert summary["lr"]["val_acc"]["0.001"]["per_seed"] == pytest.approx({"0": 0.53, "1": 0.51})
+    assert summary["lr"]["val_accuracy"]["0.001"]["mean"] == pytest.approx(0.52)  # of 0.53 and 0.51
+    assert summary["lr"]["val_accuracy"]["0.001"]["per_seed"] == pytest.approx({"0": 0.53, "1": 0.51})
     assert summary["lr"]["val_error"]["0.1"]["mean"] == pytest.approx(1 - 0.28)
     batch = summary["batch"]
     assert (batch["small"], batch["large"]) == ("64", "512")
-    assert batch["test_acc"]["64"]["mean"] - batch["test_acc"]["512"]["mean"] == pytest.approx(0.08)
+    assert batch["test_accuracy"]["64"]["mean"] - batch["test_accuracy"]["512"]["mean"] == pytest.approx(0.08)
     assert batch["runtime_seconds"]["64"]["mean"] == 96.0
     assert summary["dropout"]["best"] == "0.25"
     momentum = summary["momentum"]
@@ -231,7 +231,7 @@ def test_torch_summary_makes_each_comparison():
     # per seed: the momentum run against the run without, same seed; equal in epoch 1
     assert momentum["train_loss_lower_fraction"]["per_seed"] == {"0": 0.75, "1": 0.75}
     assert momentum["val_loss_lower_fraction"]["mean"] == 0.0
-    assert summary["variants"][names["batch"]["512"]]["test_acc"]["std"] == pytest.approx(0.01)
+    assert summary["variants"][names["batch"]["512"]]["test_accuracy"]["std"] == pytest.approx(0.01)
     assert summary["constants"]["write_up"]["dropout"]["best"] == "0.25"
 
 
@@ -244,11 +244,11 @@ def test_torch_summary_skips_a_diverged_lr_when_picking_the_best():
     records = torch_records(test, val)
     for entry in records:
         if entry["params"]["variant"] == names["lr"]["0.1"]:
-            entry["status"], entry["metrics"]["val_acc"] = "diverged", None
+            entry["status"], entry["metrics"]["val_accuracy"] = "diverged", None
     summary = as_json(ist_torch.summarise(records, torch_histories(records), TORCH))
     assert summary["lr"]["best"] == "0.001" and summary["diverged_runs"] == 2
-    assert summary["lr"]["val_acc"]["0.1"]["mean"] is None
-    assert summary["lr"]["val_acc"]["0.1"]["per_seed"] == {"0": None, "1": None}
+    assert summary["lr"]["val_accuracy"]["0.1"]["mean"] is None
+    assert summary["lr"]["val_accuracy"]["0.1"]["per_seed"] == {"0": None, "1": None}
     assert "runtime_seconds" not in summary["batch"]
 
 

@@ -52,10 +52,10 @@ def drawn(fig):
 # --- the shared seed curve --------------------------------------------------------------------
 
 def test_seed_curve_takes_mean_min_max_over_the_finite_seeds():
-    a = pd.DataFrame({"epoch": [1, 2, 3], "val_acc": [0.1, 0.2, 0.3]})
-    b = pd.DataFrame({"epoch": [1, 2, 3], "val_acc": [0.3, 0.4, 0.5]})
-    diverged = pd.DataFrame({"epoch": [1, 2], "val_acc": [0.5, math.inf]})  # stopped at epoch 2
-    epochs, curve = linear_plots.seed_curve([a, b, diverged], "val_acc")
+    a = pd.DataFrame({"epoch": [1, 2, 3], "val_accuracy": [0.1, 0.2, 0.3]})
+    b = pd.DataFrame({"epoch": [1, 2, 3], "val_accuracy": [0.3, 0.4, 0.5]})
+    diverged = pd.DataFrame({"epoch": [1, 2], "val_accuracy": [0.5, math.inf]})  # stopped at epoch 2
+    epochs, curve = linear_plots.seed_curve([a, b, diverged], "val_accuracy")
     assert list(epochs) == [1, 2, 3]
     np.testing.assert_allclose(curve["mean"], [0.3, 0.3, 0.4])
     np.testing.assert_allclose(curve["min"], [0.1, 0.2, 0.3])
@@ -76,8 +76,8 @@ EPOCHS = 6
 def linear_history(model, seed):
     epoch = np.arange(1, EPOCHS + 1)
     rise = 1 - np.exp(-epoch / 3)
-    history = {"epoch": epoch, "train_acc": 0.5 + 0.3 * rise + 0.01 * seed,
-               "val_acc": 0.45 + 0.25 * rise + 0.01 * seed,
+    history = {"epoch": epoch, "train_accuracy": 0.5 + 0.3 * rise + 0.01 * seed,
+               "val_accuracy": 0.45 + 0.25 * rise + 0.01 * seed,
                "w_norm": (3.0 if model == "logistic_l2" else 10.0) * rise + seed}
     if model == "perceptron":
         history["mistakes"] = 100 - 10 * epoch
@@ -96,7 +96,7 @@ def linear_runs(models=ist_linear.VARIANTS, seeds=(0, 1, 2)):
         for seed, history in zip(seeds, histories[model]):
             last = history.iloc[-1]
             metrics = {key: float(last[key]) for key in history if key != "epoch"}
-            metrics.update(test_acc=float(last["val_acc"]) - 0.01,
+            metrics.update(test_accuracy=float(last["val_accuracy"]) - 0.01,
                            w_norm_max=float(history["w_norm"].max()))
             records.append({"params": {"model": model, "seed": str(seed)}, "seed": seed,
                             "status": "ok", "metrics": metrics})
@@ -118,18 +118,18 @@ def test_linear_accuracy_has_a_panel_per_model_with_both_curves_and_the_write_up
                               "test accuracy, last epoch", "write-up's test accuracy"}
         assert len(ax.collections) == 2  # a min–max band per curve
         np.testing.assert_allclose(lines["training accuracy"].get_ydata(),
-                                   histories[model][1]["train_acc"])  # seeds +0, +0.01, +0.02
-        (write_up,) = by_gid(fig, f"write_up_test_acc_{model}")
-        assert set(write_up.get_ydata()) == {ist_linear.WRITE_UP[model]["test_acc"]}
-        (ours,) = by_gid(fig, f"test_acc_{model}")
+                                   histories[model][1]["train_accuracy"])  # seeds +0, +0.01, +0.02
+        (write_up,) = by_gid(fig, f"write_up_test_accuracy_{model}")
+        assert set(write_up.get_ydata()) == {ist_linear.WRITE_UP[model]["test_accuracy"]}
+        (ours,) = by_gid(fig, f"test_accuracy_{model}")
         assert list(ours.get_xdata()) == [EPOCHS]
-        assert ours.get_ydata()[0] == pytest.approx(summary["variants"][model]["test_acc"]["mean"])
+        assert ours.get_ydata()[0] == pytest.approx(summary["variants"][model]["test_accuracy"]["mean"])
 
 
 def test_linear_accuracy_draws_only_the_models_that_ran():
     histories, results = linear_runs(models=("logistic", "logistic_l2"))
     fig = linear_plots.accuracy(histories, results.summary)
-    assert len(fig.axes) == 2 and by_gid(fig, "write_up_test_acc_perceptron") == []
+    assert len(fig.axes) == 2 and by_gid(fig, "write_up_test_accuracy_perceptron") == []
 
 
 def test_linear_norm_draws_both_logistic_models_and_the_write_ups_levels():
@@ -159,7 +159,7 @@ def test_linear_draw_groups_the_runs_by_model(name):
 def mlp_history(seed, epochs=5):
     epoch = np.arange(1, epochs + 1)
     return pd.DataFrame({"epoch": epoch, "train_loss": 2.3 - 0.1 * epoch - 0.01 * seed,
-                         "train_acc": 0.2 + 0.05 * epoch, "val_acc": 0.18 + 0.05 * epoch,
+                         "train_accuracy": 0.2 + 0.05 * epoch, "val_accuracy": 0.18 + 0.05 * epoch,
                          "val_loss": 2.25 - 0.08 * epoch})
 
 
@@ -169,11 +169,11 @@ def mlp_results(histories):
     for seed, history in enumerate(histories):
         last = history.iloc[-1]
         records.append({"seed": seed, "status": "ok", "metrics": {
-            "test_acc": 0.4, "val_acc": float(last["val_acc"]),
-            "train_acc": float(last["train_acc"]), "train_loss": float(last["train_loss"]),
+            "test_accuracy": 0.4, "val_accuracy": float(last["val_accuracy"]),
+            "train_accuracy": float(last["train_accuracy"]), "train_loss": float(last["train_loss"]),
             "val_loss": float(last["val_loss"]),
             "first_train_loss": float(history["train_loss"].iloc[0]),
-            "best_val_acc": float(history["val_acc"].max()), "best_val_epoch": len(history)}})
+            "best_val_accuracy": float(history["val_accuracy"].max()), "best_val_epoch": len(history)}})
     settings = {"hidden": 16, "lr": 1e-3, "epochs": 5, "init_mean": 0.1, "init_std": 0.1}
     summary = as_read_back(ist_mlp_numpy.summarise(records, histories, settings))
     return ExperimentResults(summary, records, histories)
@@ -185,8 +185,8 @@ def test_mlp_curves_draw_accuracy_and_loss_panels():
     left, right = fig.axes
     assert set(labelled_lines(left)) == {"training", "validation", "test, last epoch",
                                          "write-up's test accuracy"}
-    assert set(by_gid(fig, "write_up_test_acc")[0].get_ydata()) == {
-        ist_mlp_numpy.WRITE_UP["test_acc"]}
+    assert set(by_gid(fig, "write_up_test_accuracy")[0].get_ydata()) == {
+        ist_mlp_numpy.WRITE_UP["test_accuracy"]}
     losses = labelled_lines(right)
     assert len(losses) == 2 and len(right.collections) == 2
     np.testing.assert_allclose(losses["training (examples as trained on)"].get_ydata(),
@@ -198,7 +198,7 @@ def test_mlp_draw_curves_draws_every_run():
     results = mlp_results(histories)
     fig = mlp_plots.draw_curves(results)
     assert drawn(fig) == drawn(mlp_plots.curves(histories, results.summary))
-    (test,) = by_gid(fig, "test_acc")
+    (test,) = by_gid(fig, "test_accuracy")
     assert list(test.get_xdata()) == [5]
 
 
@@ -216,8 +216,8 @@ TORCH_SETTINGS = {
 def torch_history(index, seed, epochs=4, spread=1.0):
     epoch = np.arange(1, epochs + 1)
     loss = (2.3 - 0.1 * epoch) * spread ** index + 0.01 * seed
-    return pd.DataFrame({"epoch": epoch, "train_loss": loss, "train_acc": 0.2 + 0.05 * epoch,
-                         "val_loss": loss + 0.05, "val_acc": 0.2 + 0.04 * epoch + 0.01 * index})
+    return pd.DataFrame({"epoch": epoch, "train_loss": loss, "train_accuracy": 0.2 + 0.05 * epoch,
+                         "val_loss": loss + 0.05, "val_accuracy": 0.2 + 0.04 * epoch + 0.01 * index})
 
 
 def torch_runs(spread=1.0):
@@ -230,13 +230,13 @@ def torch_runs(spread=1.0):
             last = history.iloc[-1]
             records.append({"params": {"variant": name, "seed": str(seed)}, "seed": seed,
                             "status": "ok", "metrics": {
-                                "test_acc": float(last["val_acc"]),
-                                "val_acc": float(last["val_acc"]),
-                                "train_acc": float(last["train_acc"]),
+                                "test_accuracy": float(last["val_accuracy"]),
+                                "val_accuracy": float(last["val_accuracy"]),
+                                "train_accuracy": float(last["train_accuracy"]),
                                 "train_loss": float(last["train_loss"]),
                                 "val_loss": float(last["val_loss"]), "test_loss": 1.0,
                                 "val_loss_min": float(history["val_loss"].min()),
-                                "val_loss_rise": 0.0, "val_acc_max": float(last["val_acc"])}})
+                                "val_loss_rise": 0.0, "val_accuracy_max": float(last["val_accuracy"])}})
     flat = [history for name in sorted({r["params"]["variant"] for r in records})
             for history in histories[name]]
     ordered = sorted(records, key=lambda r: (r["params"]["variant"], r["seed"]))
@@ -256,12 +256,12 @@ def test_torch_comparison_draws_each_variant_in_three_panels(name):
         assert len(ax.collections) == len(points)
     smallest = min(points, key=float)
     line = labelled_lines(fig.axes[2])[f"{torch_plots.NAMES[name]} {smallest}"]
-    expected = np.mean([h["val_acc"] for h in histories[points[smallest]]], axis=0)
+    expected = np.mean([h["val_accuracy"] for h in histories[points[smallest]]], axis=0)
     np.testing.assert_allclose(line.get_ydata(), expected)
     for label in points:  # the write-up's final validation accuracy, at our last epoch
-        (marker,) = by_gid(fig, f"write_up_val_acc_{label}")
+        (marker,) = by_gid(fig, f"write_up_val_accuracy_{label}")
         assert list(marker.get_xdata()) == [4]
-        assert marker.get_ydata()[0] == ist_torch.WRITE_UP[name][label]["val_acc"]
+        assert marker.get_ydata()[0] == ist_torch.WRITE_UP[name][label]["val_accuracy"]
 
 
 def test_torch_loss_panels_go_to_log_scale_only_over_a_wide_range():
@@ -279,7 +279,7 @@ def fig_scales(fig):
 def test_torch_comparison_survives_a_variant_with_every_run_diverged():
     histories, results = torch_runs()
     name = comparisons(TORCH_SETTINGS)["lr"]["0.1"]
-    histories[name] = [h.assign(train_loss=math.inf, val_loss=math.nan, val_acc=math.nan)
+    histories[name] = [h.assign(train_loss=math.inf, val_loss=math.nan, val_accuracy=math.nan)
                        .iloc[:1] for h in histories[name]]
     fig = torch_plots.comparison(histories, results.summary, "lr")
     assert len(labelled_lines(fig.axes[0])) == 2  # nothing finite to draw for lr 0.1
@@ -308,7 +308,7 @@ def quadratic_history(closed, seed):
 def test_quadratic_fit_draws_each_seed_against_its_closed_form():
     closed = {0: 0.0095, 1: 0.011}
     histories = {seed: quadratic_history(value, seed) for seed, value in closed.items()}
-    fig = quadratic_plots.fit(histories, closed, {"noise_variance": 0.01})
+    fig = quadratic_plots.training_curves(histories, closed, {"noise_variance": 0.01})
     left, right = fig.axes
     assert left.get_yscale() == right.get_yscale() == "log"
     for seed, value in closed.items():
@@ -333,4 +333,4 @@ def test_quadratic_draw_fit_pairs_each_run_with_its_seeds_closed_form():
     summary = {"noise_variance": 0.01}
     results = ExperimentResults(summary, records, [histories[seed] for seed in seeds])
     fig = quadratic_plots.draw_fit(results)
-    assert drawn(fig) == drawn(quadratic_plots.fit(histories, closed, summary))
+    assert drawn(fig) == drawn(quadratic_plots.training_curves(histories, closed, summary))

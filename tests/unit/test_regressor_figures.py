@@ -110,7 +110,7 @@ def test_mlp_curves_survive_a_diverged_run():
 
 def test_mlp_draw_curves_draws_every_run_in_run_order():
     histories = [mlp_history(30, 100, seed) for seed in range(3)]
-    records = [{"run": f"seed{seed}", "seed": seed, "params": {"seed": str(seed)}}
+    records = [{"run": f"seed{seed}", "seed": seed, "params": {"seed": seed}}
                for seed in range(3)]
     fig = mlp_plots.draw_curves(ExperimentResults(mlp_summary(), records, histories))
     assert drawn(fig) == drawn(mlp_plots.curves(histories, mlp_summary()))
@@ -265,7 +265,7 @@ def linear_results(summary, grid_diverged=()):
     for (lr, batch), runs in linear_histories(grid_diverged).items():
         for seed, history in enumerate(runs):
             records.append({"run": f"lr{lr:g}-batch{batch}-seed{seed}", "seed": seed,
-                            "params": {"lr": f"{lr:g}", "batch_size": str(batch),
+                            "params": {"lr": lr, "batch_size": batch,
                                        "seed": str(seed)}})
             histories.append(history)
     return ExperimentResults(summary, records, histories)

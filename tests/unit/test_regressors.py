@@ -67,8 +67,8 @@ def test_a_split_with_an_empty_side_is_refused():
 
 
 def test_standardised_targets_convert_back_to_years(data):
-    raw = preparation.prepare(data, {**LINEAR, "targets": "raw"}, seed=0, device="cpu")
-    std = preparation.prepare(data, LINEAR, seed=0, device="cpu")
+    raw = preparation.split_and_scale(data, {**LINEAR, "targets": "raw"}, seed=0, device="cpu")
+    std = preparation.split_and_scale(data, LINEAR, seed=0, device="cpu")
     assert float(std.y_train.mean()) == pytest.approx(0.0, abs=1e-5)
     assert float(std.y_train.std(unbiased=False)) == pytest.approx(1.0, abs=1e-5)
     # the error of predicting the training mean on validation, in both modes and both units
@@ -120,7 +120,7 @@ def test_linear_sgd_approaches_least_squares():
     """Few features, noisy ages: SGD ends next to the closed-form least-squares solution."""
     data = faces(n_train=500, n_test=100, n_features=5, noise=1.0, seed=11)
     settings = {**LINEAR, "targets": "raw", "checkpoints": [400]}
-    prepared = preparation.prepare(data, settings, seed=0, device="cpu")
+    prepared = preparation.split_and_scale(data, settings, seed=0, device="cpu")
     runs.seed_init(0)
     model = age_linear_sgd.build_model(5)
     trace = age_linear_sgd.train(model, prepared, lr=0.2, batch_size=50, checkpoints=[400],
@@ -160,7 +160,7 @@ def test_linear_summary_selects_on_validation_among_cells_that_did_not_diverge(d
                 histories.append(result.history)
                 records.append(run_record(
                     experiment="age_linear_sgd", run=f"lr{lr:g}-b{batch_size}-seed{seed}",
-                    params={**settings, "lr": f"{lr:g}", "batch_size": str(batch_size)},
+                    params={**settings, "lr": lr, "batch_size": batch_size},
                     seed=seed, result=result, provenance={}))
     summary = age_linear_sgd.summarise(json.loads(json.dumps(to_json_safe(records))), histories,
                                        settings)
@@ -188,7 +188,7 @@ def test_linear_summary_selects_on_validation_among_cells_that_did_not_diverge(d
 
 def test_mlp_train_epoch_lowers_the_loss():
     data = faces(n_train=64, n_test=16, n_features=20, noise=0.1, seed=2)
-    prepared = preparation.prepare(data, {**MLP, "targets": "standardised"}, seed=0, device="cpu")
+    prepared = preparation.split_and_scale(data, {**MLP, "targets": "standardised"}, seed=0, device="cpu")
     runs.seed_init(0)
     model = age_mlp.build_model(20, hidden=16)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05)

@@ -52,7 +52,7 @@ def test_mean_iterate_and_stationary_error_match_theory():
 
 def record(lr: str, seed: int) -> dict:
     """A run as metrics.json holds it: params carry the lr as the run folder writes it."""
-    return {"params": {**SETTINGS, "lr": lr, "seed": str(seed)}, "seed": seed,
+    return {"params": {**SETTINGS, "lr": float(lr), "seed": seed}, "seed": seed,
             "metrics": sgd_mean.run(SETTINGS, float(lr), seed).metrics}
 
 
@@ -80,7 +80,7 @@ def test_run_is_reproducible_and_summary_compares_the_lr_extremes():
 def test_draw_error_bands_each_lr_over_its_seeds_at_its_mean_theory():
     runs = [(lr, seed) for lr in ("0.01", "0.1") for seed in range(3)]
     results = [sgd_mean.run(SETTINGS, float(lr), seed) for lr, seed in runs]
-    records = [{"params": {"lr": lr}, "metrics": result.metrics}
+    records = [{"params": {"lr": float(lr)}, "metrics": result.metrics}
                for (lr, _), result in zip(runs, results)]
     histories = [result.history for result in results]
     fig = figures.draw_error(ExperimentResults({}, records, histories))

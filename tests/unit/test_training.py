@@ -351,3 +351,22 @@ def test_fit_stops_when_only_an_evaluation_loss_is_not_finite():
     assert epochs == 1 and len(record.rows) == 1
     assert math.isfinite(record.rows[0]["train"].loss)
     assert not math.isfinite(record.rows[0]["test"].loss)
+
+
+@pytest.mark.parametrize("flush", [True, False])
+def test_start_run_sets_every_runs_set_up_whatever_ran_before(flush):
+    """Deterministic kernels, the subnormal setting made explicitly (so a run never inherits
+    another's), the initial weights seeded, and the batch order's generator, from the seed."""
+    from dlrepro.experiments import runs
+
+    torch.set_flush_denormal(not flush)  # what an earlier run in the process may have left
+    generator = runs.start_run(3, "cpu", flush_subnormals=flush)
+    tiny = torch.tensor([1e-39], dtype=torch.float32) * 1.0  # a subnormal float32
+    assert (float(tiny) == 0.0) is flush
+    assert torch.are_deterministic_algorithms_enabled()
+    weights = torch.nn.Linear(4, 2).weight.detach().clone()
+    runs.seed_init(3)
+    assert torch.equal(weights, torch.nn.Linear(4, 2).weight)
+    assert torch.equal(torch.randperm(10, generator=generator),
+                       torch.randperm(10, generator=runs.batch_generator(3)))
+    torch.set_flush_denormal(False)

@@ -12,7 +12,7 @@ from dlrepro.results import write_json
 
 @pytest.mark.parametrize("rule, experiment", [("gd_plateau_runs", "gd_plateau"),
                                               ("age_mlp_run", "age_mlp"),
-                                              ("age_linear_sgd_summary", "age_linear_sgd")])
+                                              ("age_linear_sgd_runs", "age_linear_sgd")])
 def test_a_jobs_experiment_is_its_rules_name(rule, experiment):
     assert workflow.rule_experiment(rule) == experiment
 
@@ -22,14 +22,16 @@ def test_a_rule_of_no_registered_experiment_is_refused_by_name():
         workflow.rule_experiment("gd_platau_runs")
     with pytest.raises(ValueError, match="rule 'figure' is not named"):
         workflow.rule_experiment("figure")
+    with pytest.raises(ValueError, match="rule 'summary' is not named"):
+        workflow.rule_experiment("summary")  # its experiment is its wildcard
 
 
 def test_a_summary_of_zero_runs_of_its_experiment_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(workflow, "start_job", lambda snakemake: workflow.log)
     record = tmp_path / "metrics.json"
     write_json(record, {"experiment": "sgd_mean", "run": "lr0.1-seed0"})
-    job = SimpleNamespace(rule="opt_f1f2_summary", input=SimpleNamespace(metrics=[str(record)],
-                                                                          histories=[]),
+    job = SimpleNamespace(rule="summary", wildcards={"experiment": "opt_f1f2"},
+                          input=SimpleNamespace(metrics=[str(record)], histories=[]),
                           output=SimpleNamespace(summary=str(tmp_path / "summary.json")),
                           params=SimpleNamespace(settings={}))
     with pytest.raises(ValueError, match="opt_f1f2: no run of this experiment among the 1 "

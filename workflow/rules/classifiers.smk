@@ -4,9 +4,7 @@
 
 # A run of batchnorm: its folder, and the runs a seed has.
 BATCHNORM_RUN = "results/batchnorm/{model}-lr{lr}-seed{seed}"
-BATCHNORM_RUNS = grid(
-    model=["plain", "batchnorm"], lr=[value_label(lr) for lr in config["batchnorm"]["lrs"]]
-)
+BATCHNORM_RUNS = grid(model=["plain", "batchnorm"], lr=config["batchnorm"]["lrs"])
 
 
 # Both networks, plain and with BatchNorm, at every lr, at one seed.
@@ -29,24 +27,6 @@ rule batchnorm_runs:
         gpu=run_gpus("batchnorm"),
     script:
         "../scripts/batchnorm_runs.py"
-
-
-# Curves and final numbers per network and lr over seeds, and the measures of the claims.
-rule batchnorm_summary:
-    input:
-        metrics=expand(rules.batchnorm_runs.output.metrics, seed=config["batchnorm"]["seeds"]),
-        histories=expand(rules.batchnorm_runs.output.history, seed=config["batchnorm"]["seeds"]),
-    output:
-        summary="results/batchnorm/summary.json",
-    params:
-        settings=experiment_settings("batchnorm"),
-    log:
-        "logs/batchnorm/summary.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/summary.py"
 
 
 LR_SCHEDULE_RUN = "results/lr_schedule/{schedule}-lr{lr}-seed{seed}"
@@ -77,19 +57,3 @@ rule lr_schedule_runs:
         "../scripts/lr_schedule_runs.py"
 
 
-# The divergence half (the very high rate against the working one) and the schedule half.
-rule lr_schedule_summary:
-    input:
-        metrics=expand(rules.lr_schedule_runs.output.metrics, seed=config["lr_schedule"]["seeds"]),
-        histories=expand(rules.lr_schedule_runs.output.history, seed=config["lr_schedule"]["seeds"]),
-    output:
-        summary="results/lr_schedule/summary.json",
-    params:
-        settings=experiment_settings("lr_schedule"),
-    log:
-        "logs/lr_schedule/summary.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/summary.py"

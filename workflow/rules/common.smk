@@ -51,30 +51,39 @@ def run_gpus(experiment):
     says it trains with torch, else 0. A function, so that Snakemake asks it when it makes the
     jobs: only then does it know whether they go to a cluster (while it reads the rules it
     does not, and ``workflow.local_exec`` is always true)."""
-    if not registered(experiment).torch:
+    if not registered(experiment).asks_for_gpu:
         return 0
     return lambda wildcards: training_gpus()
 
 
 def run_outputs(folder, runs):
-    """The ``metrics`` and ``history`` files of each of ``runs`` (dicts of their fields, as
-    strings, as wildcards would give them) in ``folder``, a run folder's pattern: the outputs
-    of a job that makes all these runs. A ``{seed}`` in the pattern stays a wildcard: one such
-    job per seed.
+    """The ``metrics`` and ``history`` files of each of ``runs`` (dicts of their typed fields:
+    a number is written as ``value_label`` writes it, 0.001 as "0.001") in ``folder``, a run
+    folder's pattern: the outputs of a job that makes all these runs. A ``{seed}`` in the
+    pattern stays a wildcard: one such job per seed.
 
     One process makes the runs one after another, each from its own seed's streams, exactly as
     a job per run would, without starting Python and importing torch once per run. A single
     run's files stay targets of their own: asking for one runs its job.
     """
     return {
-        name: [f"{folder}/{file}".format(**run, seed="{seed}") for run in runs]
+        name: [f"{folder}/{file}".format(**path_labels(run), seed="{seed}") for run in runs]
         for name, file in (("metrics", "metrics.json"), ("history", "history.csv"))
     }
 
 
+def path_labels(run):
+    """A run's fields as its folder's name shows them: numbers by ``value_label``."""
+    return {
+        key: value_label(value) if isinstance(value, float) else str(value)
+        for key, value in run.items()
+    }
+
+
 def with_seed(runs):
-    """The ``runs`` param of a job of one seed: each run's fields and the job's seed."""
-    return lambda wildcards: [{**run, "seed": wildcards.seed} for run in runs]
+    """The ``runs`` param of a job of one seed: each run's typed fields and the job's seed, an
+    int (the only field that comes from a wildcard, parsed here once)."""
+    return lambda wildcards: [{**run, "seed": int(wildcards.seed)} for run in runs]
 
 
 def grid(**values):
@@ -82,23 +91,49 @@ def grid(**values):
     return [dict(zip(values, combination)) for combination in itertools.product(*values.values())]
 
 
+def run_rule(experiment):
+    """The rule that makes an experiment's runs: ``<id>_runs`` (a job for all runs, or for all
+    runs of one seed) or ``<id>_run`` (a job per run, or the single run)."""
+    for name in (f"{experiment}_runs", f"{experiment}_run"):
+        if rules.has(name):
+            return getattr(rules, name)
+    raise WorkflowError(f"experiment {experiment} has no rule {experiment}_runs or {experiment}_run")
+
+
+def writes_own_summary(experiment):
+    """Whether an experiment is a single run whose rule writes summary.json itself."""
+    return "summary" in run_rule(experiment).output.keys()
+
+
+def experiment_runs(experiment):
+    """An experiment's runs as named inputs, ``metrics`` and ``histories``: its run rule's
+    outputs, once per seed of its config where they have a ``{seed}``."""
+
+    def every_seed(paths):
+        paths = [paths] if isinstance(paths, str) else list(paths)
+        seeds = config[experiment].get("seeds", [])
+        return [
+            file
+            for path in paths
+            for file in (expand(path, seed=seeds) if "{seed}" in path else [path])
+        ]
+
+    output = run_rule(experiment).output
+    return {
+        "metrics": every_seed(output.metrics),
+        "histories": every_seed(output.history) if "history" in output.keys() else [],
+    }
+
+
 def experiment_files(experiment):
     """An experiment's results as named inputs: ``summary``, and its runs' ``metrics`` and
-    ``histories``. They are rule ``<id>_summary``'s, or for an experiment of one run, rule
-    ``<id>_run``'s (see dlrepro.experiments.registry)."""
-    if rules.has(f"{experiment}_summary"):
-        summarised = getattr(rules, f"{experiment}_summary")
-        return {
-            "summary": summarised.output.summary,
-            "metrics": summarised.input.metrics,
-            "histories": summarised.input.histories,
-        }
-    run = getattr(rules, f"{experiment}_run")
-    return {
-        "summary": run.output.summary,
-        "metrics": [run.output.metrics],
-        "histories": [run.output.history] if "history" in run.output.keys() else [],
-    }
+    ``histories``. The summary is rule ``summary``'s, or for an experiment of one run, its
+    run rule's (see dlrepro.experiments.registry)."""
+    if writes_own_summary(experiment):
+        summary = run_rule(experiment).output.summary
+    else:
+        summary = expand(rules.summary.output.summary, experiment=experiment)[0]
+    return {"summary": summary, **experiment_runs(experiment)}
 
 
 def figure_caption(wildcards):

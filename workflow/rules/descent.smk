@@ -6,8 +6,7 @@ GD_PLATEAU_RUNS = gd_plateau_runs()
 # Every gd_plateau run in one job: each takes milliseconds, a job per run would take seconds.
 rule gd_plateau_runs:
     output:
-        metrics=[f"results/gd_plateau/{run['name']}/metrics.json" for run in GD_PLATEAU_RUNS],
-        history=[f"results/gd_plateau/{run['name']}/history.csv" for run in GD_PLATEAU_RUNS],
+        **run_outputs("results/gd_plateau/{name}", GD_PLATEAU_RUNS),
     params:
         settings=experiment_settings("gd_plateau"),
         runs=GD_PLATEAU_RUNS,
@@ -19,24 +18,6 @@ rule gd_plateau_runs:
         gpu=run_gpus("gd_plateau"),
     script:
         "../scripts/gd_plateau_runs.py"
-
-
-# Where every gd_plateau run ends, by start and lr, and what the schedule reached.
-rule gd_plateau_summary:
-    input:
-        metrics=rules.gd_plateau_runs.output.metrics,
-        histories=rules.gd_plateau_runs.output.history,
-    output:
-        summary="results/gd_plateau/summary.json",
-    params:
-        settings=experiment_settings("gd_plateau"),
-    log:
-        "logs/gd_plateau/summary.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/summary.py"
 
 
 # GD on an ill-conditioned quadratic, and its parameters read back off the trajectory: one run.
@@ -59,7 +40,7 @@ rule gd_illcond_run:
         "../scripts/gd_illcond_run.py"
 
 
-GD_ABS32_RUNS = grid(lr=[value_label(lr) for lr in config["gd_abs32"]["lrs"]])
+GD_ABS32_RUNS = grid(lr=config["gd_abs32"]["lrs"])
 
 
 # GD on (2/3)|x|^(3/2) at every learning rate.
@@ -77,24 +58,6 @@ rule gd_abs32_runs:
         gpu=run_gpus("gd_abs32"),
     script:
         "../scripts/gd_abs32_runs.py"
-
-
-# The 2-cycle amplitude per lr and the steps the special starts take to reach 0.
-rule gd_abs32_summary:
-    input:
-        metrics=rules.gd_abs32_runs.output.metrics,
-        histories=rules.gd_abs32_runs.output.history,
-    output:
-        summary="results/gd_abs32/summary.json",
-    params:
-        settings=experiment_settings("gd_abs32"),
-    log:
-        "logs/gd_abs32/summary.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/summary.py"
 
 
 # One GD step from each start onto the local maximum: one run.

@@ -21,25 +21,7 @@ rule opt_f1f2_runs:
         "../scripts/opt_f1f2_runs.py"
 
 
-# The eight runs' final objectives, phase rates and f1/f2 gap.
-rule opt_f1f2_summary:
-    input:
-        metrics=rules.opt_f1f2_runs.output.metrics,
-        histories=rules.opt_f1f2_runs.output.history,
-    output:
-        summary="results/opt_f1f2/summary.json",
-    params:
-        settings=experiment_settings("opt_f1f2"),
-    log:
-        "logs/opt_f1f2/summary.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/summary.py"
-
-
-SGD_MEAN_RUNS = grid(lr=[value_label(lr) for lr in config["sgd_mean"]["lrs"]])
+SGD_MEAN_RUNS = grid(lr=config["sgd_mean"]["lrs"])
 
 
 # Constant-step SGD for the mean at every learning rate, at one seed.
@@ -60,24 +42,6 @@ rule sgd_mean_runs:
         gpu=run_gpus("sgd_mean"),
     script:
         "../scripts/sgd_mean_runs.py"
-
-
-# sgd_mean's runs over seeds, per learning rate.
-rule sgd_mean_summary:
-    input:
-        metrics=expand(rules.sgd_mean_runs.output.metrics, seed=config["sgd_mean"]["seeds"]),
-        histories=expand(rules.sgd_mean_runs.output.history, seed=config["sgd_mean"]["seeds"]),
-    output:
-        summary="results/sgd_mean/summary.json",
-    params:
-        settings=experiment_settings("sgd_mean"),
-    log:
-        "logs/sgd_mean/summary.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/summary.py"
 
 
 # GD against Adam around a local minimum, and the bisection for h_max: one run.

@@ -29,24 +29,6 @@ rule ist_linear_runs:
         "../scripts/ist_linear_runs.py"
 
 
-# ist_linear's runs over seeds, per model.
-rule ist_linear_summary:
-    input:
-        metrics=expand(rules.ist_linear_runs.output.metrics, seed=config["ist_linear"]["seeds"]),
-        histories=expand(rules.ist_linear_runs.output.history, seed=config["ist_linear"]["seeds"]),
-    output:
-        summary="results/ist_linear/summary.json",
-    params:
-        settings=experiment_settings("ist_linear"),
-    log:
-        "logs/ist_linear/summary.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/summary.py"
-
-
 # The from-scratch one-hidden-layer network, trained per example, at one seed.
 rule ist_mlp_numpy_run:
     input:
@@ -67,26 +49,6 @@ rule ist_mlp_numpy_run:
         gpu=run_gpus("ist_mlp_numpy"),
     script:
         "../scripts/ist_mlp_numpy_run.py"
-
-
-# ist_mlp_numpy's runs over seeds.
-rule ist_mlp_numpy_summary:
-    input:
-        metrics=expand(rules.ist_mlp_numpy_run.output.metrics, seed=config["ist_mlp_numpy"]["seeds"]),
-        histories=expand(
-            rules.ist_mlp_numpy_run.output.history, seed=config["ist_mlp_numpy"]["seeds"]
-        ),
-    output:
-        summary="results/ist_mlp_numpy/summary.json",
-    params:
-        settings=experiment_settings("ist_mlp_numpy"),
-    log:
-        "logs/ist_mlp_numpy/summary.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/summary.py"
 
 
 IST_TORCH_RUNS = grid(variant=ist_torch_variants())
@@ -117,24 +79,6 @@ rule ist_torch_runs:
         "../scripts/ist_torch_runs.py"
 
 
-# Every variant over seeds, and the four comparisons.
-rule ist_torch_summary:
-    input:
-        metrics=expand(rules.ist_torch_runs.output.metrics, seed=config["ist_torch"]["seeds"]),
-        histories=expand(rules.ist_torch_runs.output.history, seed=config["ist_torch"]["seeds"]),
-    output:
-        summary="results/ist_torch/summary.json",
-    params:
-        settings=experiment_settings("ist_torch"),
-    log:
-        "logs/ist_torch/summary.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/summary.py"
-
-
 # The quadratic-activation network against its closed form, at one seed.
 rule ist_quadratic_run:
     output:
@@ -155,21 +99,3 @@ rule ist_quadratic_run:
         "../scripts/ist_quadratic_run.py"
 
 
-# ist_quadratic's runs over seeds.
-rule ist_quadratic_summary:
-    input:
-        metrics=expand(rules.ist_quadratic_run.output.metrics, seed=config["ist_quadratic"]["seeds"]),
-        histories=expand(
-            rules.ist_quadratic_run.output.history, seed=config["ist_quadratic"]["seeds"]
-        ),
-    output:
-        summary="results/ist_quadratic/summary.json",
-    params:
-        settings=experiment_settings("ist_quadratic"),
-    log:
-        "logs/ist_quadratic/summary.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    script:
-        "../scripts/summary.py"

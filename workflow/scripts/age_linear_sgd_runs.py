@@ -10,7 +10,7 @@ device = pick_device()
 record_runs(
     snakemake,
     lambda settings, run: age_linear_sgd.run(
-        settings, dataset, float(run["lr"]), int(run["batch_size"]), int(run["seed"]), device
+        settings, dataset, run["lr"], run["batch_size"], run["seed"], device
     ),
     device=device,
 )

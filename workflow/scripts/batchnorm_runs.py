@@ -1,7 +1,7 @@
 """Both networks (plain and BatchNorm) at every lr, at one seed:
 results/batchnorm/{model}-lr{lr}-seed{seed}/."""
 from dlrepro.data.base import load_dataset
-from dlrepro.experiments.classifiers.mlp import train_run
+from dlrepro.experiments.classifiers import batchnorm
 from dlrepro.experiments.runs import pick_device
 from dlrepro.workflow import record_runs
 
@@ -9,11 +9,8 @@ dataset = load_dataset(snakemake.input.data, snakemake.input.info)
 device = pick_device()
 record_runs(
     snakemake,
-    lambda settings, run: train_run(
-        settings, dataset, int(run["seed"]), device,
-        batchnorm=run["model"] == "batchnorm",
-        lr=float(run["lr"]),
-        epochs=settings["epochs"],
+    lambda settings, run: batchnorm.run(
+        settings, dataset, run["model"], run["lr"], run["seed"], device
     ),
     device=device,
 )

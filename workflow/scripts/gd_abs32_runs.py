@@ -2,4 +2,4 @@
 from dlrepro.experiments.functions import gd_abs32
 from dlrepro.workflow import record_runs
 
-record_runs(snakemake, lambda settings, run: gd_abs32.run(settings, float(run["lr"])))
+record_runs(snakemake, lambda settings, run: gd_abs32.run(settings, run["lr"]))

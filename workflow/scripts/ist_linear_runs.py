@@ -7,5 +7,5 @@ from dlrepro.workflow import record_runs
 dataset = load_dataset(snakemake.input.data, snakemake.input.info)
 record_runs(
     snakemake,
-    lambda settings, run: ist_linear.run(settings, dataset, run["model"], int(run["seed"])),
+    lambda settings, run: ist_linear.run(settings, dataset, run["model"], run["seed"]),
 )

@@ -9,7 +9,6 @@ dataset = load_dataset(snakemake.input.data, snakemake.input.info)
 device = pick_device()
 record_runs(
     snakemake,
-    lambda settings, run: ist_torch.run(settings, dataset, run["variant"], int(run["seed"]),
-                                        device),
+    lambda settings, run: ist_torch.run(settings, dataset, run["variant"], run["seed"], device),
     device=device,
 )

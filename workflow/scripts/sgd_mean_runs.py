@@ -4,5 +4,5 @@ from dlrepro.workflow import record_runs
 
 record_runs(
     snakemake,
-    lambda settings, run: sgd_mean.run(settings, float(run["lr"]), int(run["seed"])),
+    lambda settings, run: sgd_mean.run(settings, run["lr"], run["seed"]),
 )

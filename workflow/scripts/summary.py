@@ -1,5 +1,5 @@
-"""summary.json of an experiment of several runs: its module's summarise(records, histories,
-settings). The experiment is the rule's name up to ``_summary``."""
+"""summary.json of an experiment of several runs (rule summary, wildcard {experiment}): its
+module's summarise(records, histories, settings)."""
 from dlrepro.workflow import record_summary
 
 record_summary(snakemake)

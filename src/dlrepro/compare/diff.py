@@ -18,23 +18,12 @@ from typing import Any
 
 from dlrepro.claims import DEFAULT_CONFIDENCE, is_over_seeds, per_seed
 from dlrepro.compare.load import Run
+from dlrepro.results import flatten
 from dlrepro.seed_intervals import difference
 from dlrepro.verdict_changes import verdict_changes
 
 #: Summary keys that hold no measurement (run lists, the write-up's own numbers, curves).
 NOT_MEASURED = {"runs", "constants", "data", "curves", "last_costs", "log"}
-
-
-def flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested mappings as dotted keys; lists and other values are leaves."""
-    flat: dict[str, Any] = {}
-    for key, value in mapping.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping) and value:
-            flat.update(flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
 
 
 def changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, Any]]:

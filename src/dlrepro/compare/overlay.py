@@ -10,10 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from dlrepro.figures.style import new_figure, plt
+from dlrepro.metrics import CURVE_PREFERENCE
 
-#: The curve an experiment's overlay shows: the first of these its histories have.
-PREFERRED = ("test_accuracy", "test_acc", "val_acc", "val_mse", "val_loss", "squared_error",
-             "objective", "train_loss", "train_cost", "loss")
 STEPS = ("epoch", "iteration", "step")
 SEED = re.compile(r"-?seed\d+")
 MOST_SETTINGS = 6
@@ -47,7 +45,7 @@ def _one_curve(frame: pd.DataFrame) -> bool:
 def _column(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], settings: list[str]):
     shared = set.intersection(*(set(frame.columns) for side in (old, new)
                                 for setting, frame in side.items() if setting in settings))
-    return next((name for name in PREFERRED if name in shared), None)
+    return next((name for name in CURVE_PREFERENCE if name in shared), None)
 
 
 def overlay_svg(experiment: str, old_dir: Path, new_dir: Path) -> str | None:

@@ -6,10 +6,10 @@ experiment ``<id>`` is made of (README, "Adding an experiment"):
 
 - ``dlrepro.experiments.<area>.<id>``: ``run(...)``, one run, and
   ``summarise(records, histories, settings)``, what summary.json says of its runs;
-- rules in ``workflow/rules/``: ``<id>_run`` (a job per run) or ``<id>_runs`` (a job for all
-  runs, or for all runs of one seed) writes ``results/<id>/<run>/metrics.json``; an experiment
-  of several runs adds ``<id>_summary`` (``summary`` from ``metrics`` and ``histories``), one of
-  a single run writes ``summary`` in ``<id>_run``;
+- a run rule in ``workflow/rules/``: ``<id>_run`` (a job per run) or ``<id>_runs`` (a job for
+  all runs, or for all runs of one seed) writes ``results/<id>/<run>/metrics.json``; rule
+  ``summary`` makes its ``summary.json`` from those, or for an experiment of a single run the
+  run rule writes ``summary`` itself;
 - its config section ``<id>`` (with its schema) and its claims in ``config/claims.yaml``;
 - per figure ``<name>``: ``draw_<name>(results)`` in ``dlrepro.figures.<id>`` and the caption
   ``workflow/report/<id>_<name>.rst``;
@@ -36,8 +36,8 @@ class Experiment:
     area: str
     #: Its figures' names, in the order the report shows them.
     figures: tuple[str, ...] = ()
-    #: Its runs train a network with torch, so they ask for a GPU where one can be had.
-    torch: bool = False
+    #: Its runs ask for a GPU where one can be had (they train a network with torch).
+    asks_for_gpu: bool = False
     #: What its seeds change, for an experiment repeated over seeds (the report says it).
     seed_varies: tuple[str, ...] = ()
 
@@ -88,18 +88,19 @@ EXPERIMENTS = (
     Experiment("adam_escape", "Escaping a local minimum: GD against Adam", "CS5242 HW3 Q5",
                "functions", figures=("trajectories",)),
     Experiment("age_mlp", "Age regression with a one-hidden-layer network", "CS 541 HW1 Q2",
-               "regressors", figures=("curves",), torch=True,
+               "regressors", figures=("curves",), asks_for_gpu=True,
                seed_varies=("the train/validation split", "the initial weights",
                             "the batch order (none at full batch)")),
     Experiment("age_linear_sgd", "Age regression by minibatch SGD: the grid and its selection",
-               "CS 541 HW1 P2", "regressors", figures=("grid", "curves"), torch=True,
+               "CS 541 HW1 P2", "regressors", figures=("grid", "curves"),
+               asks_for_gpu=True,
                seed_varies=("the train/validation split", "the initial weights",
                             "the batch order")),
     Experiment("batchnorm", "BatchNorm: faster, a larger learning rate, better accuracy?",
-               "CS 7150 HW2 Q1", "classifiers", figures=("curves",), torch=True,
+               "CS 7150 HW2 Q1", "classifiers", figures=("curves",), asks_for_gpu=True,
                seed_varies=("the initial weights", "the batch order")),
     Experiment("lr_schedule", "A too-high learning rate, and a step schedule", "CS5242 HW3 Q1",
-               "classifiers", figures=("divergence", "schedules"), torch=True,
+               "classifiers", figures=("divergence", "schedules"), asks_for_gpu=True,
                seed_varies=("the initial weights", "the batch order")),
     Experiment("ist_linear",
                "Perceptron and logistic regression from scratch, without and with ℓ2",
@@ -110,7 +111,7 @@ EXPERIMENTS = (
                seed_varies=("the initial weights", "the order of the examples")),
     Experiment("ist_torch", "Learning rate, batch size, dropout and momentum in PyTorch",
                "IST DL HW1 Q2", "ist", figures=("lr", "batch", "dropout", "momentum"),
-               torch=True, seed_varies=("the initial weights", "the batch order",
+               asks_for_gpu=True, seed_varies=("the initial weights", "the batch order",
                                         "the dropout masks")),
     Experiment("ist_quadratic", "A network with quadratic activations is linear in its features",
                "IST DL HW1 Q3", "ist", figures=("fit",),

@@ -65,12 +65,20 @@ def data_record(data: DataSet) -> dict[str, Any]:
     return {"stand_in": data.stand_in, **data.info}
 
 
-def flush_subnormals() -> None:
-    """Flush subnormal floats to zero on the CPU (process-wide).
+def start_run(seed: int, device: str, *, flush_subnormals: bool = True) -> torch.Generator:
+    """What every torch run does before it builds its model, in one place: deterministic
+    kernels on ``device``, subnormal floats flushed or kept, torch's global generator seeded for
+    the initial weights (:func:`seed_init`); returns the generator of the run's batch order.
 
-    The momentum buffers of units that stopped learning (dead ReLUs after a blow-up) decay
-    geometrically through the subnormal range, where x86 arithmetic is many times slower: a
-    plain network at lr 0.5 trained twice as long per epoch without this. Values below 1.2e-38
-    become 0; nothing else changes.
+    Flushing subnormals to zero (process-wide, on the CPU): the momentum buffers of units that
+    stopped learning (dead ReLUs after a blow-up) decay geometrically through the subnormal
+    range, where x86 arithmetic is many times slower; a plain network at lr 0.5 trained twice as
+    long per epoch without it. Values below 1.2e-38 become 0, nothing else changes. The
+    classifiers flush; the age regressors keep them (``flush_subnormals=False``), as they always
+    have: their numbers were measured so, and they use no momentum. Either way the setting is
+    made here for every run, so no run inherits it from one before it in the same process.
     """
-    torch.set_flush_denormal(True)
+    make_deterministic(device)
+    torch.set_flush_denormal(flush_subnormals)
+    seed_init(seed)
+    return batch_generator(seed)

@@ -22,7 +22,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from dlrepro.data.base import pixel_features
+from dlrepro.data.base import DataSet, pixel_features
 
 #: Rows per forward pass in :func:`evaluate`: bounds the memory of an evaluation.
 EVAL_BATCH = 8192
@@ -66,6 +66,13 @@ def as_inputs(images: np.ndarray, device: str) -> torch.Tensor:
 def as_labels(labels: np.ndarray, device: str) -> torch.Tensor:
     """Class indices as an int64 tensor on ``device`` (what ``F.cross_entropy`` takes)."""
     return torch.as_tensor(np.asarray(labels, dtype=np.int64), device=device)
+
+
+def image_splits(data: DataSet, splits: Sequence[str], device: str) -> dict[str, Split]:
+    """The named splits (``train``, ``val``, ``test``) of an image data set as (inputs, labels)
+    on ``device``: moved once per run, before training starts."""
+    return {split: (as_inputs(data.arrays[f"X_{split}"], device),
+                    as_labels(data.arrays[f"y_{split}"], device)) for split in splits}
 
 
 def summed_cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:

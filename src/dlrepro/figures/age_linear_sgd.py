@@ -7,6 +7,7 @@ by default, where predicting the training mean scores about 1, or years².
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -218,5 +219,5 @@ def draw_grid(results: ExperimentResults) -> Figure:
 def draw_curves(results: ExperimentResults) -> Figure:
     """The figure ``curves``: :func:`curves` of every run's history, grouped by (lr, batch
     size)."""
-    histories = results.grouped(lambda params: (float(params["lr"]), int(params["batch_size"])))
+    histories = results.grouped(itemgetter("lr", "batch_size"))
     return curves(histories, results.summary)

@@ -8,6 +8,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from dlrepro.figures.style import band, new_figure
+from dlrepro.metrics import display_scale
 from dlrepro.results import ExperimentResults
 
 #: (colour, line style) per network and per small/large learning rate.
@@ -36,7 +37,8 @@ def curves(summary: dict[str, Any]):
         label = f"{LABELS[model]}, lr {lrs[size]}"
         epochs = entry["curves"]["epoch"]
         for ax, (column, _) in zip(axes, PANELS):
-            band(ax, epochs, entry["curves"][column], colour, style, label)
+            band(ax, epochs, entry["curves"][column], colour, style, label,
+                 scale=display_scale(column))
     for ax, (column, title) in zip(axes, PANELS):
         ax.set_title(title)
         ax.set_xlabel("epoch")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from dlrepro.experiments.functions.gd_abs32 import GENERIC, SPECIAL, run_lr
+from dlrepro.experiments.functions.gd_abs32 import GENERIC, SPECIAL
 from dlrepro.figures.style import new_figure
 from dlrepro.results import ExperimentResults
 
@@ -127,12 +129,12 @@ def cobweb(history: pd.DataFrame, lr: float, max_points: int = 60, zoom: float =
 
 def draw_trajectories(results: ExperimentResults) -> Figure:
     """The figure ``trajectories``: :func:`trajectories` of every lr, S at the largest."""
-    histories = results.histories_by(run_lr)
+    histories = results.histories_by(itemgetter("lr"))
     return trajectories(histories, special_lr=max(histories))
 
 
 def draw_cobweb(results: ExperimentResults) -> Figure:
     """The figure ``cobweb``: :func:`cobweb` at the largest lr."""
-    histories = results.histories_by(run_lr)
+    histories = results.histories_by(itemgetter("lr"))
     largest = max(histories)
     return cobweb(histories[largest], largest)

@@ -2,7 +2,7 @@
 logistic regression without and with ℓ2, and ‖W‖ per epoch of the two logistic regressions,
 each as the seed mean with a band from the lowest to the highest seed.
 
-:func:`seed_curve` and :func:`draw_curve` (a history column over seeds) are shared by the
+:func:`seed_curve` and :func:`plot_over_seeds` (a history column over seeds) are shared by the
 figures of the other ``ist_*`` experiments.
 """
 
@@ -24,7 +24,7 @@ VARIANTS = ("perceptron", "logistic", "logistic_l2")
 TITLES = {"perceptron": "perceptron", "logistic": "logistic regression",
           "logistic_l2": "logistic regression + ℓ2"}
 #: Colours of the curves of one model: the part of the data they are measured on.
-SPLITS = {"train_acc": ("#1f77b4", "training"), "val_acc": ("#ff7f0e", "validation")}
+SPLITS = {"train_accuracy": ("#1f77b4", "training"), "val_accuracy": ("#ff7f0e", "validation")}
 TEST_COLOUR = "#2ca02c"
 WRITE_UP_COLOUR = "0.35"
 #: Colours of the two logistic regressions where they share a panel.
@@ -49,8 +49,8 @@ def seed_curve(histories: Sequence[pd.DataFrame], column: str,
                 "max": np.nanmax(values, axis=1)}
 
 
-def draw_curve(ax, histories: Sequence[pd.DataFrame], column: str, colour: str, style: str,
-               label: str, x: str = "epoch") -> bool:
+def plot_over_seeds(ax, histories: Sequence[pd.DataFrame], column: str, colour: str,
+                    style: str, label: str, x: str = "epoch") -> bool:
     """A column's seed mean as a line and its min–max band; False when nothing is finite."""
     if not histories:
         return False
@@ -81,15 +81,15 @@ def accuracy(histories: Mapping[str, Sequence[pd.DataFrame]], summary: dict[str,
     for ax, model in zip(axes, present):
         runs = histories[model]
         for column, (colour, name) in SPLITS.items():
-            draw_curve(ax, runs, column, colour, "-", f"{name} accuracy")
-        ours = finite_mean(summary.get("variants", {}).get(model, {}).get("test_acc"))
+            plot_over_seeds(ax, runs, column, colour, "-", f"{name} accuracy")
+        ours = finite_mean(summary.get("variants", {}).get(model, {}).get("test_accuracy"))
         if ours is not None:
             ax.plot([last_epoch(runs)], [ours], marker="o", color=TEST_COLOUR, linestyle="none",
-                    label="test accuracy, last epoch", gid=f"test_acc_{model}")
-        theirs = write_up.get(model, {}).get("test_acc")
+                    label="test accuracy, last epoch", gid=f"test_accuracy_{model}")
+        theirs = write_up.get(model, {}).get("test_accuracy")
         if theirs is not None:
             ax.axhline(theirs, color=WRITE_UP_COLOUR, linestyle=":", linewidth=1.2,
-                       label="write-up's test accuracy", gid=f"write_up_test_acc_{model}")
+                       label="write-up's test accuracy", gid=f"write_up_test_accuracy_{model}")
         ax.set_title(TITLES[model])
         ax.set_xlabel("epoch")
     axes[0].set_ylabel("accuracy")
@@ -107,9 +107,9 @@ def norm(histories: Mapping[str, Sequence[pd.DataFrame]], summary: dict[str, Any
     write_up = summary.get("constants", {}).get("write_up", {})
     for model, (colour, name) in NORM.items():
         runs = histories.get(model) or []
-        draw_curve(left, runs, "w_norm", colour, "-", name)
-        draw_curve(right, runs, "train_loss", colour, "-", f"{name}, training")
-        draw_curve(right, runs, "val_loss", colour, "--", f"{name}, validation")
+        plot_over_seeds(left, runs, "w_norm", colour, "-", name)
+        plot_over_seeds(right, runs, "train_loss", colour, "-", f"{name}, training")
+        plot_over_seeds(right, runs, "val_loss", colour, "--", f"{name}, validation")
     about = write_up.get("logistic", {}).get("w_norm_about")
     if about is not None:
         left.axhline(about, color=NORM["logistic"][0], linestyle=":", linewidth=1.2,

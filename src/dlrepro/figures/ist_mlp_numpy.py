@@ -13,7 +13,7 @@ from dlrepro.figures.ist_linear import (
     SPLITS,
     TEST_COLOUR,
     WRITE_UP_COLOUR,
-    draw_curve,
+    plot_over_seeds,
     finish_epoch_panels,
     finite_mean,
     last_epoch,
@@ -32,17 +32,17 @@ def curves(histories: Sequence[pd.DataFrame], summary: dict[str, Any]):
     of the validation part after the epoch."""
     fig, (left, right) = new_figure(2, figsize=(7.4, 3.0))
     for column, (colour, name) in SPLITS.items():
-        draw_curve(left, histories, column, colour, "-", name)
-    ours = finite_mean(summary.get("test_acc"))
+        plot_over_seeds(left, histories, column, colour, "-", name)
+    ours = finite_mean(summary.get("test_accuracy"))
     if ours is not None and histories:
         left.plot([last_epoch(histories)], [ours], marker="o", color=TEST_COLOUR,
-                  linestyle="none", label="test, last epoch", gid="test_acc")
-    theirs = summary.get("constants", {}).get("write_up", {}).get("test_acc")
+                  linestyle="none", label="test, last epoch", gid="test_accuracy")
+    theirs = summary.get("constants", {}).get("write_up", {}).get("test_accuracy")
     if theirs is not None:
         left.axhline(theirs, color=WRITE_UP_COLOUR, linestyle=":", linewidth=1.2,
-                     label="write-up's test accuracy", gid="write_up_test_acc")
+                     label="write-up's test accuracy", gid="write_up_test_accuracy")
     for column, (colour, style, name) in LOSSES.items():
-        draw_curve(right, histories, column, colour, style, name)
+        plot_over_seeds(right, histories, column, colour, style, name)
     left.set_title("accuracy")
     right.set_title("cross-entropy")
     finish_epoch_panels(left, right)

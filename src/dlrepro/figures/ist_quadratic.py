@@ -30,8 +30,8 @@ def _curve(history: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     return rows["iteration"].to_numpy(dtype=float)[keep], values[keep]
 
 
-def fit(histories: Mapping[Any, pd.DataFrame], closed_form_mse: Mapping[Any, float],
-        summary: dict[str, Any]):
+def training_curves(histories: Mapping[Any, pd.DataFrame],
+                    closed_form_mse: Mapping[Any, float], summary: dict[str, Any]):
     """Left: the MSE against the iteration (both on log scales; the iterations linear up to 10,
     so that iteration 0 shows): gradient descent on φ(x) from c = 0
     (solid), full-batch Adam on the network's θ (dashed), the closed form's MSE (dotted), one
@@ -79,9 +79,10 @@ def fit(histories: Mapping[Any, pd.DataFrame], closed_form_mse: Mapping[Any, flo
 
 
 def draw_fit(results: ExperimentResults) -> Figure:
-    """The figure ``fit``: :func:`fit` of each run's history and closed-form MSE, keyed by its
-    seed."""
+    """The figure ``fit``: :func:`training_curves` of each run's history and closed-form MSE,
+    keyed by its seed."""
     pairs = list(zip(results.records, results.histories, strict=True))
-    return fit({record["seed"]: history for record, history in pairs},
-               {record["seed"]: record["metrics"]["closed_form_mse"] for record, _ in pairs},
-               results.summary)
+    return training_curves({record["seed"]: history for record, history in pairs},
+                           {record["seed"]: record["metrics"]["closed_form_mse"]
+                            for record, _ in pairs},
+                           results.summary)

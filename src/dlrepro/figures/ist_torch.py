@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from dlrepro.figures.ist_linear import draw_curve, last_epoch, seed_curve
+from dlrepro.figures.ist_linear import plot_over_seeds, last_epoch, seed_curve
 from dlrepro.figures.style import new_figure
 from dlrepro.results import ExperimentResults
 
@@ -29,7 +29,7 @@ TITLES = {
 PANELS = (
     ("train_loss", "training loss"),
     ("val_loss", "validation loss"),
-    ("val_acc", "validation accuracy"),
+    ("val_accuracy", "validation accuracy"),
 )
 #: A loss panel goes to a log scale when its finite values span more than this factor.
 LOG_SPAN = 20.0
@@ -55,15 +55,15 @@ def comparison(histories: Mapping[str, Sequence[pd.DataFrame]], summary: dict[st
     for label, colour in zip(labels, COLOURS):
         legend = f"{NAMES.get(name, name)} {label}"
         for ax, (column, _) in zip(axes, PANELS):
-            draw_curve(ax, runs[label], column, colour, "-", legend)
+            plot_over_seeds(ax, runs[label], column, colour, "-", legend)
     end = max((last_epoch(r) for r in runs.values() if r), default=None)
     marked = False
     for label, colour in zip(labels, COLOURS):
-        theirs = (write_up.get(label) or {}).get("val_acc")
+        theirs = (write_up.get(label) or {}).get("val_accuracy")
         if theirs is not None and end is not None:
             axes[2].plot([end], [theirs], marker="o", markersize=6, markerfacecolor="white",
                          markeredgecolor=colour, markeredgewidth=1.4, linestyle="none",
-                         gid=f"write_up_val_acc_{label}")
+                         gid=f"write_up_val_accuracy_{label}")
             marked = True
     for ax, (column, title) in zip(axes, PANELS):
         ax.set_title(title)

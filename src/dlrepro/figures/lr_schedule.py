@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from dlrepro.figures.style import band, new_figure
+from dlrepro.metrics import display_scale
 from dlrepro.results import ExperimentResults
 
 DIVERGENCE = {"small": ("#1f77b4", "-"), "large": ("#ff7f0e", "-")}
@@ -57,7 +58,8 @@ def schedules(summary: dict[str, Any]):
             continue
         label = f"{entry['schedule']}, lr {entry['lr']}"
         for ax, column in zip(axes, ("train_loss", "test_accuracy")):
-            band(ax, entry["curves"]["epoch"], entry["curves"][column], colour, style, label)
+            band(ax, entry["curves"]["epoch"], entry["curves"][column], colour, style, label,
+                 scale=display_scale(column))
     step = summary.get("step_size")
     if step:
         for ax in axes:

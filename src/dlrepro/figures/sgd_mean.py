@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from dlrepro.experiments.functions.sgd_mean import run_lr
 from dlrepro.figures.style import new_figure
 from dlrepro.results import ExperimentResults
 
@@ -38,7 +39,7 @@ def draw_error(results: ExperimentResults) -> Figure:
     seeds' stationary levels (each seed draws its own points, so its own σ²)."""
     theory: dict[float, list[float]] = {}
     for record in results.records:
-        theory.setdefault(run_lr(record["params"]), []).append(
+        theory.setdefault(record["params"]["lr"], []).append(
             record["metrics"]["stationary_squared_error_theory"])
-    return error_bands(results.grouped(run_lr),
+    return error_bands(results.grouped(itemgetter("lr")),
                        {lr: sum(values) / len(values) for lr, values in theory.items()})

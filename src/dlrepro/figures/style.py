@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -54,9 +55,13 @@ def save_figure(fig, svg_path: str | Path, meta_path: str | Path, meta: dict[str
     write_json(meta_path, {"path": str(svg_path), **meta})
 
 
-def band(ax, epochs, curve: dict[str, list[float]], colour: str, style: str, label: str) -> None:
+def band(ax, epochs, curve: dict[str, list[float]], colour: str, style: str, label: str,
+         scale: float = 1.0) -> None:
     """A seed mean as a line and the range over seeds as a band (positive where the values are,
-    so it suits a log scale too); whole epochs on the x axis."""
+    so it suits a log scale too); whole epochs on the x axis. ``scale`` multiplies the values
+    (100: a fraction shown in percent)."""
+    if scale != 1.0:
+        curve = {key: np.asarray(curve[key], dtype=float) * scale for key in ("min", "max", "mean")}
     ax.fill_between(epochs, curve["min"], curve["max"], color=colour, alpha=0.18, linewidth=0)
     ax.plot(epochs, curve["mean"], color=colour, linestyle=style, linewidth=1.3, label=label)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))

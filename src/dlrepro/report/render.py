@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from dlrepro.claims import DEFAULT_CONFIDENCE, groups
 from dlrepro.experiments.registry import EXPERIMENTS
+from dlrepro.metrics import PERCENT, display
 from dlrepro.report.maths import math_image
 from dlrepro.seed_intervals import MAX_SEEDS
 
@@ -37,6 +38,18 @@ def number(value: Any, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def shown(value: Any, key: str = "", digits: int = 4, difference: bool = False) -> str:
+    """A value of the quantity ``key`` names in the unit the report shows it in
+    (:func:`dlrepro.metrics.display`): an accuracy, a fraction in the files, in percent; a
+    ``difference`` of accuracies in percentage points."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return number(value, digits)
+    scaled, symbol = display(value, key)
+    if difference and symbol == PERCENT:
+        symbol = "\u00a0points"
+    return Markup(f"{number(scaled, digits)}{symbol}")
+
+
 def svg_data_uri(svg: bytes | str) -> Markup:
     data = svg.encode("utf-8") if isinstance(svg, str) else svg
     return Markup("data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii"))
@@ -55,6 +68,7 @@ class Renderer:
         self.env.filters["math"] = math_image
         self.env.filters["imath"] = lambda latex: math_image(latex, inline=True)
         self.env.filters["num"] = number
+        self.env.filters["shown"] = shown
         self.env.filters["image"] = self.image
         self.env.filters["svg_uri"] = svg_data_uri
 

@@ -22,9 +22,11 @@ from typing import Any
 
 import pandas as pd
 
+from dlrepro.data.base import DataSet
 from dlrepro.experiments.classifiers.batchnorm import curves
+from dlrepro.experiments.classifiers.mlp import train_run
 from dlrepro.experiments.seed_stats import metric, metric_over_seeds, over_seeds
-from dlrepro.results import value_label
+from dlrepro.results import RunResult, value_label
 
 #: A run "failed" when its final training loss is at least this fraction of the chance-level
 #: loss ln(classes) (or not finite), and "trained" when it is below ``TRAINED`` of it. Its loss
@@ -40,24 +42,39 @@ WRITE_UP = {
 }
 
 
-def schedule_runs(settings: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Each role's run parameters (``schedule``, ``lr``), the same for every seed: the step
-    schedule, constant rates at its first and last value, and the very high rate (schedule
-    ``high``: a constant rate for ``high_lr.epochs``)."""
+def schedule_runs(settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each role's run parameters (``schedule``, ``lr``: a float), the same for every seed: the
+    step schedule, constant rates at its first and last value, and the very high rate (schedule
+    ``high``: a constant rate for ``high_lr.epochs``).
+
+    The last rate is the one its run folder names (``value_label``): 0.1 · 0.1² is 0.001, not
+    0.0010000000000000002."""
     first = float(settings["lr"])
     last = first * float(settings["gamma"]) ** ((int(settings["epochs"]) - 1)
                                                 // int(settings["step_size"]))
     return {
-        "step": {"schedule": "step", "lr": value_label(first)},
-        "constant_first": {"schedule": "constant", "lr": value_label(first)},
-        "constant_last": {"schedule": "constant", "lr": value_label(last)},
-        "high": {"schedule": "high", "lr": value_label(settings["high_lr"]["lr"])},
+        "step": {"schedule": "step", "lr": first},
+        "constant_first": {"schedule": "constant", "lr": first},
+        "constant_last": {"schedule": "constant", "lr": float(value_label(last))},
+        "high": {"schedule": "high", "lr": float(settings["high_lr"]["lr"])},
     }
 
 
 def run_epochs(settings: dict[str, Any], schedule: str) -> int:
     """How many epochs a run of ``schedule`` trains: the very high rate only a few."""
     return int(settings["high_lr"]["epochs"] if schedule == "high" else settings["epochs"])
+
+
+def run(settings: dict[str, Any], network: dict[str, Any], data: DataSet, schedule: str,
+        lr: float, seed: int, device: str = "cpu") -> RunResult:
+    """One run of one role (``schedule``: ``step``, ``constant`` or ``high``) at ``lr``: the
+    ``batchnorm`` experiment's plain network (``network``: its settings, hidden widths, momentum,
+    batch size) trained by :func:`.mlp.train_run`, the step schedule decaying the rate by
+    ``gamma`` every ``step_size`` epochs."""
+    return train_run({**network, **settings}, data, seed, device, batchnorm=False, lr=lr,
+                     epochs=run_epochs(settings, schedule),
+                     step_size=settings["step_size"] if schedule == "step" else None,
+                     gamma=settings["gamma"])
 
 
 def _finals(runs: list[tuple[dict, pd.DataFrame]], early_epoch: int) -> dict[str, Any]:
@@ -78,9 +95,9 @@ def _finals(runs: list[tuple[dict, pd.DataFrame]], early_epoch: int) -> dict[str
     }
 
 
-def _runs_of(runs: list[tuple[dict, pd.DataFrame]], role: dict[str, str]):
+def _runs_of(runs: list[tuple[dict, pd.DataFrame]], role: dict[str, Any]):
     return [(r, h) for r, h in runs if r["params"]["schedule"] == role["schedule"]
-            and value_label(r["params"]["lr"]) == role["lr"]]
+            and r["params"]["lr"] == role["lr"]]
 
 
 def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
@@ -97,7 +114,7 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
         finals = [metric(r["metrics"], "final_train_loss") for r, _ in side]
         peaks = [metric(r["metrics"], "first_epoch_max_batch_loss") for r, _ in side]
         divergence[name] = {
-            "lr": float(role["lr"]),
+            "lr": role["lr"],
             "first_epoch_max_batch_loss": metric_over_seeds(
                 [r for r, _ in side], "first_epoch_max_batch_loss"),
             # how many times the chance-level loss the worst first-epoch batch reached
@@ -116,7 +133,9 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
     early = int(settings["early_epoch"])
     schedules: dict[str, Any] = {}
     for role in ("step", "constant_first", "constant_last"):
-        schedules[role] = {**roles[role], **_finals(_runs_of(runs, roles[role]), early)}
+        schedules[role] = {"schedule": roles[role]["schedule"],
+                           "lr": value_label(roles[role]["lr"]),  # as its run folder names it
+                           **_finals(_runs_of(runs, roles[role]), early)}
     return {
         "write_up_data": None,  # the write-up ran nothing: its statements are about any data
         "divergence": divergence,

@@ -10,15 +10,8 @@ import pandas as pd
 import torch
 
 from dlrepro.data.base import DataSet
-from dlrepro.experiments.runs import (
-    batch_generator,
-    data_record,
-    flush_subnormals,
-    is_finite,
-    make_deterministic,
-    seed_init,
-)
-from dlrepro.experiments.training import EpochStats, as_inputs, as_labels, fit, mlp
+from dlrepro.experiments.runs import data_record, is_finite, start_run
+from dlrepro.experiments.training import EpochStats, fit, image_splits, mlp
 from dlrepro.results import RunResult
 
 
@@ -41,18 +34,15 @@ def train_run(
     follows the data (784 for 28×28 images, 64 for the 8×8 stand-in).
 
     Metrics: the last epoch's numbers (``final_*``; NaN when training stopped on a loss that was
-    not finite, so the run is recorded as ``diverged``), ``epochs_run``, and
+    not finite, so the run is recorded as ``diverged``), ``epochs_completed``, and
     ``mean_test_accuracy`` / ``mean_train_accuracy``: the average over epochs, which is what a
     loop that never resets its counters prints after its last epoch (as the BatchNorm write-up's
     did).
     """
     if int(epochs) < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
-    make_deterministic(device)
-    flush_subnormals()
-    train = (as_inputs(data.arrays["X_train"], device), as_labels(data.arrays["y_train"], device))
-    test = (as_inputs(data.arrays["X_test"], device), as_labels(data.arrays["y_test"], device))
-    seed_init(seed)
+    train, test = image_splits(data, ("train", "test"), device).values()
+    generator = start_run(seed, device)
     classes = int(data.info.get("classes", int(data.arrays["y_train"].max()) + 1))
     model = mlp(train[0].shape[1], settings["hidden"], classes, batchnorm=batchnorm).to(device)
     # fused: one kernel per parameter for the whole update (the same arithmetic as the default
@@ -67,14 +57,14 @@ def train_run(
         tested = evaluated["test"]
         rows.append({
             "epoch": epoch, "lr": optimizer.param_groups[0]["lr"],
-            "train_loss": trained.loss, "train_accuracy": 100.0 * trained.accuracy,
+            "train_loss": trained.loss, "train_accuracy": trained.accuracy,
             "max_batch_loss": trained.max_loss,
-            "test_loss": tested.loss, "test_accuracy": 100.0 * tested.accuracy,
+            "test_loss": tested.loss, "test_accuracy": tested.accuracy,
         })
         return is_finite(trained.loss, tested.loss)
 
     fit(model, optimizer, train, {"test": test}, epochs=int(epochs),
-        batch_size=int(settings["batch_size"]), generator=batch_generator(seed),
+        batch_size=int(settings["batch_size"]), generator=generator,
         end_epoch=end_epoch, scheduler=scheduler)
     finished = len(rows) == int(epochs) and is_finite(rows[-1]["train_loss"],
                                                      rows[-1]["test_loss"])
@@ -86,7 +76,7 @@ def train_run(
     }
     metrics = {
         **final,
-        "epochs_run": len(history),
+        "epochs_completed": len(history),
         "first_epoch_max_batch_loss": float(history["max_batch_loss"].iloc[0]),
         "mean_train_accuracy": float(history["train_accuracy"].mean()) if finished else math.nan,
         "mean_test_accuracy": float(history["test_accuracy"].mean()) if finished else math.nan,

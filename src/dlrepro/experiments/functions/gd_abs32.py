@@ -197,18 +197,13 @@ def measure(history: pd.DataFrame, lr: float, settings: dict[str, Any]) -> dict[
     }
 
 
-def run_lr(params: dict[str, Any]) -> float:
-    """The lr of a run, from its params as the workflow records them."""
-    return float(params["lr"])
-
-
 def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
               settings: dict[str, Any]) -> dict[str, Any]:
     """Per lr (keyed f"{lr:g}"): the measured 2-cycle beside lr²/4 and every S start's fate,
     measured on each run's curve (``histories``, matched to their lr by ``records``)."""
     if not records:
         raise ValueError("gd_abs32: lrs must not be empty")
-    by_run = {run_lr(record["params"]): history
+    by_run = {record["params"]["lr"]: history
               for record, history in zip(records, histories, strict=True)}
     by_lr = {f"{lr:g}": measure(history, lr, settings) for lr, history in sorted(by_run.items())}
     return {

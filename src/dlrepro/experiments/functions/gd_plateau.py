@@ -254,7 +254,7 @@ def _metrics_of(metrics_by_run: Mapping[RunKey, Mapping], key: RunKey) -> Mappin
 
 def run_key(params: Mapping[str, Any]) -> RunKey:
     """(start, lr, kind) from a run's params as the workflow records them."""
-    return float(params["start"]), float(params["lr"]), params["kind"]
+    return params["start"], params["lr"], params["kind"]
 
 
 def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],

@@ -89,11 +89,6 @@ def run(settings: dict[str, Any], lr: float, seed: int) -> RunResult:
     )
 
 
-def run_lr(params: dict[str, Any]) -> float:
-    """The lr of a run, from its params as the workflow records them."""
-    return float(params["lr"])
-
-
 def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
               settings: dict[str, Any]) -> dict:
     """Per lr (keyed by the lr as written in config), the run metrics over seeds.
@@ -102,7 +97,7 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
     so ``histories`` go unread."""
     records_by_lr: dict[float, list[dict[str, Any]]] = {}
     for record in records:
-        records_by_lr.setdefault(run_lr(record["params"]), []).append(record)
+        records_by_lr.setdefault(record["params"]["lr"], []).append(record)
     per_lr = {}
     for lr, runs in sorted(records_by_lr.items()):
         per_lr[f"{lr:g}"] = {

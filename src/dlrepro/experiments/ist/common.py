@@ -24,7 +24,7 @@ SPLITS = ("train", "val", "test")
 
 
 @dataclass
-class Prepared:
+class FeatureSplits:
     """A data set as the numpy models take it: float32 feature rows and int64 labels."""
 
     X: dict[str, np.ndarray]
@@ -36,8 +36,8 @@ class Prepared:
         return self.X["train"].shape[1]
 
 
-def prepare(data: DataSet) -> Prepared:
-    return Prepared(
+def feature_splits(data: DataSet) -> FeatureSplits:
+    return FeatureSplits(
         X={split: pixel_features(data.arrays[f"X_{split}"]) for split in SPLITS},
         y={split: np.asarray(data.arrays[f"y_{split}"], dtype=np.int64) for split in SPLITS},
         classes=int(data.info["classes"]),
@@ -45,15 +45,15 @@ def prepare(data: DataSet) -> Prepared:
 
 
 @dataclass
-class Fit:
+class TrainedEpochs:
     """The per-epoch history of a numpy model's training, and whether it ran to the end."""
 
     history: pd.DataFrame
     finished: bool
 
 
-def fit(model, data: Prepared, epochs: int, seed: int,
-        measure: Callable[[Any], dict[str, float]]) -> Fit:
+def train_epochs(model, data: FeatureSplits, epochs: int, seed: int,
+        measure: Callable[[Any], dict[str, float]]) -> TrainedEpochs:
     """``epochs`` calls of ``model.train_epoch`` on the training part, each in a fresh random
     order (the seed's batch stream), as the homework's loop does.
 
@@ -68,23 +68,24 @@ def fit(model, data: Prepared, epochs: int, seed: int,
     rows = []
     for epoch in range(1, epochs + 1):
         row = {"epoch": epoch, **model.train_epoch(X, y, rng.permutation(len(X)))}
-        row["train_acc"] = model.accuracy(X, y)
-        row["val_acc"] = model.accuracy(data.X["val"], data.y["val"])
+        row["train_accuracy"] = model.accuracy(X, y)
+        row["val_accuracy"] = model.accuracy(data.X["val"], data.y["val"])
         row.update(measure(model))
         rows.append(row)
         if not all(math.isfinite(value) for value in row.values()):
             break
     finished = len(rows) == epochs and all(math.isfinite(v) for v in rows[-1].values())
-    return Fit(history=pd.DataFrame(rows), finished=finished)
+    return TrainedEpochs(history=pd.DataFrame(rows), finished=finished)
 
 
-def final_metrics(result: Fit, model, data: Prepared, columns: Iterable[str]) -> dict[str, Any]:
+def final_metrics(result: TrainedEpochs, model, data: FeatureSplits,
+                  columns: Iterable[str]) -> dict[str, Any]:
     """The last epoch's ``columns`` and the test accuracy; NaN for every one of them when the
     run did not finish (a diverged run has no final numbers)."""
     last = result.history.iloc[-1]
     metrics = {column: float(last[column]) if result.finished else math.nan
-               for column in ("train_acc", "val_acc", *columns)}
-    metrics["test_acc"] = (model.accuracy(data.X["test"], data.y["test"]) if result.finished
+               for column in ("train_accuracy", "val_accuracy", *columns)}
+    metrics["test_accuracy"] = (model.accuracy(data.X["test"], data.y["test"]) if result.finished
                            else math.nan)
     metrics["epochs_completed"] = int(last["epoch"])
     return metrics

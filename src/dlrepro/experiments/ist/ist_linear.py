@@ -28,13 +28,13 @@ import pandas as pd
 
 from dlrepro.data.base import DataSet
 from dlrepro.experiments.ist.common import (
+    feature_splits,
     final_metrics,
-    fit,
     group_by,
     paired_difference,
-    prepare,
     runtime,
     seed_stats,
+    train_epochs,
 )
 from dlrepro.experiments.ist.numpy_models import LogisticRegression, Perceptron
 from dlrepro.experiments.runs import data_record
@@ -42,7 +42,7 @@ from dlrepro.results import RunResult
 
 VARIANTS = ("perceptron", "logistic", "logistic_l2")
 #: Metrics summarised over seeds, where a variant has them.
-QUANTITIES = ("test_acc", "val_acc", "train_acc", "w_norm", "w_norm_max", "train_loss",
+QUANTITIES = ("test_accuracy", "val_accuracy", "train_accuracy", "w_norm", "w_norm_max", "train_loss",
               "val_loss", "mistakes")
 
 #: What the write-up reports (IST DL HW1 Q1.1–1.2). Times are per run of ``epochs`` epochs.
@@ -50,9 +50,9 @@ WRITE_UP = {
     "epochs": 100,
     "lr": 1e-3,
     "l2": 0.01,
-    "perceptron": {"test_acc": 0.3743, "training_seconds": 42},
-    "logistic": {"test_acc": 0.47833, "training_seconds": 149, "w_norm_about": 25.0},
-    "logistic_l2": {"test_acc": 0.5113, "val_acc": 0.5000, "training_seconds": 150,
+    "perceptron": {"test_accuracy": 0.3743, "training_seconds": 42},
+    "logistic": {"test_accuracy": 0.47833, "training_seconds": 149, "w_norm_about": 25.0},
+    "logistic_l2": {"test_accuracy": 0.5113, "val_accuracy": 0.5000, "training_seconds": 150,
                     "w_norm_below": 5.0},
 }
 
@@ -70,10 +70,10 @@ def run(settings: dict[str, Any], data: DataSet, model: str, seed: int) -> RunRe
     """One ``model`` (perceptron, logistic, logistic_l2) for one seed.
 
     Reads ``settings``: ``epochs``, ``lr`` and ``l2`` (logistic regression only; ``l2`` only
-    for logistic_l2). History columns: ``epoch``, ``train_acc``, ``val_acc``, ``w_norm``, and
+    for logistic_l2). History columns: ``epoch``, ``train_accuracy``, ``val_accuracy``, ``w_norm``, and
     ``mistakes`` (perceptron) or ``train_loss`` and ``val_loss`` (logistic regression).
     """
-    prepared = prepare(data)
+    prepared = feature_splits(data)
     classifier = build(model, settings, prepared.classes, prepared.n_features)
     is_logistic = isinstance(classifier, LogisticRegression)
 
@@ -83,7 +83,7 @@ def run(settings: dict[str, Any], data: DataSet, model: str, seed: int) -> RunRe
             numbers["val_loss"] = fitted.loss(prepared.X["val"], prepared.y["val"])
         return numbers
 
-    result = fit(classifier, prepared, int(settings["epochs"]), seed, measure)
+    result = train_epochs(classifier, prepared, int(settings["epochs"]), seed, measure)
     columns = ["w_norm", *(["train_loss", "val_loss"] if is_logistic else ["mistakes"])]
     metrics = final_metrics(result, classifier, prepared, columns)
     metrics["w_norm_max"] = float(np.max(result.history["w_norm"]))
@@ -127,6 +127,6 @@ def _l2_comparison(with_l2, without, variants) -> dict[str, Any]:
         return variants[model][key]["mean"]
 
     comparison = {f"{key}_gain": paired_difference(with_l2, without, key)
-                  for key in ("test_acc", "val_acc", "train_acc")}
+                  for key in ("test_accuracy", "val_accuracy", "train_accuracy")}
     comparison["norm_ratio"] = mean("logistic_l2", "w_norm") / mean("logistic", "w_norm")
     return comparison

@@ -20,35 +20,41 @@ import numpy as np
 import pandas as pd
 
 from dlrepro.data.base import DataSet
-from dlrepro.experiments.ist.common import final_metrics, fit, prepare, runtime, seed_stats
+from dlrepro.experiments.ist.common import (
+    feature_splits,
+    final_metrics,
+    runtime,
+    seed_stats,
+    train_epochs,
+)
 from dlrepro.experiments.ist.numpy_models import MLP
 from dlrepro.experiments.runs import STREAM_INIT, data_record, stream_seed
 from dlrepro.results import RunResult
 
-QUANTITIES = ("test_acc", "val_acc", "train_acc", "train_loss", "val_loss", "first_train_loss",
-              "best_val_acc", "best_val_epoch")
+QUANTITIES = ("test_accuracy", "val_accuracy", "train_accuracy", "train_loss", "val_loss", "first_train_loss",
+              "best_val_accuracy", "best_val_epoch")
 
 #: What the write-up reports (IST DL HW1 Q1.3). The time is for the whole run.
-WRITE_UP = {"hidden": 100, "lr": 1e-3, "epochs": 20, "test_acc": 0.52733,
+WRITE_UP = {"hidden": 100, "lr": 1e-3, "epochs": 20, "test_accuracy": 0.52733,
             "training_seconds": 606}
 
 
 def run(settings: dict[str, Any], data: DataSet, seed: int) -> RunResult:
     """One seed. Reads ``settings``: ``hidden``, ``lr``, ``epochs``, ``init_mean``,
-    ``init_std``. History columns: ``epoch``, ``train_loss``, ``train_acc``, ``val_acc``,
+    ``init_std``. History columns: ``epoch``, ``train_loss``, ``train_accuracy``, ``val_accuracy``,
     ``val_loss``."""
-    prepared = prepare(data)
+    prepared = feature_splits(data)
     model = MLP(prepared.classes, prepared.n_features, int(settings["hidden"]),
                 lr=float(settings["lr"]),
                 rng=np.random.default_rng(stream_seed(seed, STREAM_INIT)),
                 init_mean=float(settings["init_mean"]), init_std=float(settings["init_std"]))
-    result = fit(model, prepared, int(settings["epochs"]), seed,
+    result = train_epochs(model, prepared, int(settings["epochs"]), seed,
                  lambda fitted: {"val_loss": fitted.loss(prepared.X["val"], prepared.y["val"])})
     metrics = final_metrics(result, model, prepared, ["train_loss", "val_loss"])
     history = result.history
-    best = history.loc[history["val_acc"].idxmax()]
+    best = history.loc[history["val_accuracy"].idxmax()]
     metrics.update(first_train_loss=float(history["train_loss"].iloc[0]),
-                   best_val_acc=float(best["val_acc"]), best_val_epoch=int(best["epoch"]))
+                   best_val_accuracy=float(best["val_accuracy"]), best_val_epoch=int(best["epoch"]))
     return RunResult(metrics=metrics, history=history, data=data_record(data))
 
 

@@ -38,45 +38,38 @@ from torch import nn
 from dlrepro.data.base import DataSet
 from dlrepro.experiments.ist.common import group_by, runtime, seed_stats
 from dlrepro.experiments.ist.variants import comparisons, parse_variant
-from dlrepro.experiments.runs import (
-    batch_generator,
-    data_record,
-    flush_subnormals,
-    is_finite,
-    make_deterministic,
-    seed_init,
-)
+from dlrepro.experiments.runs import data_record, is_finite, start_run
 from dlrepro.experiments.seed_stats import over_seeds
-from dlrepro.experiments.training import EpochStats, as_inputs, as_labels, evaluate, fit, mlp
+from dlrepro.experiments.training import EpochStats, evaluate, fit, image_splits, mlp
 from dlrepro.results import RunResult
 
-QUANTITIES = ("test_acc", "val_acc", "train_acc", "train_loss", "val_loss", "test_loss",
-              "val_loss_min", "val_loss_rise", "val_acc_max")
+QUANTITIES = ("test_accuracy", "val_accuracy", "train_accuracy", "train_loss", "val_loss", "test_loss",
+              "val_loss_min", "val_loss_rise", "val_accuracy_max")
 
 #: What the write-up reports (IST DL HW1 Q2), keyed as :func:`comparisons` keys its points.
 #: Times are for whole runs, in seconds.
 WRITE_UP = {
     "lr": {
-        "1e-05": {"test_acc": 0.4623, "val_acc": 0.4694, "training_seconds": 10},
-        "0.001": {"test_acc": 0.5247, "val_acc": 0.5264, "training_seconds": 11},
-        "0.1": {"test_acc": 0.2757, "val_acc": 0.2913, "training_seconds": 10},
+        "1e-05": {"test_accuracy": 0.4623, "val_accuracy": 0.4694, "training_seconds": 10},
+        "0.001": {"test_accuracy": 0.5247, "val_accuracy": 0.5264, "training_seconds": 11},
+        "0.1": {"test_accuracy": 0.2757, "val_accuracy": 0.2913, "training_seconds": 10},
         "best": "0.001",
     },
     "batch": {
-        "64": {"test_acc": 0.6003, "val_acc": 0.6026, "training_seconds": 96},
-        "512": {"test_acc": 0.5187, "val_acc": 0.5021, "training_seconds": 53},
+        "64": {"test_accuracy": 0.6003, "val_accuracy": 0.6026, "training_seconds": 96},
+        "512": {"test_accuracy": 0.5187, "val_accuracy": 0.5021, "training_seconds": 53},
     },
     "dropout": {
-        "0.01": {"test_acc": 0.5717, "val_acc": 0.5734, "training_seconds": 95},
-        "0.25": {"test_acc": 0.6050, "val_acc": 0.6068, "training_seconds": 93},
-        "0.5": {"test_acc": 0.5883, "val_acc": 0.6011, "training_seconds": 100},
+        "0.01": {"test_accuracy": 0.5717, "val_accuracy": 0.5734, "training_seconds": 95},
+        "0.25": {"test_accuracy": 0.6050, "val_accuracy": 0.6068, "training_seconds": 93},
+        "0.5": {"test_accuracy": 0.5883, "val_accuracy": 0.6011, "training_seconds": 100},
         "best": "0.25",
     },
     "momentum": {
-        "0": {"test_acc": 0.4887, "val_acc": 0.4701, "training_seconds": 96,
-              "val_acc_plateau_about": 0.45},
-        "0.9": {"test_acc": 0.5980, "val_acc": 0.5933, "training_seconds": 50,
-                "val_acc_reaches_about": 0.60},
+        "0": {"test_accuracy": 0.4887, "val_accuracy": 0.4701, "training_seconds": 96,
+              "val_accuracy_plateau_about": 0.45},
+        "0.9": {"test_accuracy": 0.5980, "val_accuracy": 0.5933, "training_seconds": 50,
+                "val_accuracy_reaches_about": 0.60},
     },
 }
 
@@ -111,35 +104,34 @@ def run(settings: dict[str, Any], data: DataSet, variant: str | Mapping[str, Any
     """One variant point (a name as :func:`variant_name` writes it, or the point) and one seed.
 
     Reads ``settings``: ``logreg`` {batch_size, l2, epochs} and ``mlp`` {hidden, layers, lr, l2,
-    epochs}. History columns: ``epoch``, ``train_loss``, ``train_acc``, ``val_loss``,
-    ``val_acc``.
+    epochs}. History columns: ``epoch``, ``train_loss``, ``train_accuracy``, ``val_loss``,
+    ``val_accuracy``.
     """
     point = parse_variant(variant) if isinstance(variant, str) else dict(variant)
     hyper = hyperparameters(point, settings)
-    make_deterministic(device)
-    flush_subnormals()
-    X = {split: as_inputs(data.arrays[f"X_{split}"], device) for split in ("train", "val", "test")}
-    y = {split: as_labels(data.arrays[f"y_{split}"], device) for split in ("train", "val", "test")}
-    seed_init(seed)
-    model = build_model(point, settings, X["train"].shape[1], int(data.info["classes"])).to(device)
+    splits = image_splits(data, ("train", "val", "test"), device)
+    generator = start_run(seed, device)
+    n_features = splits["train"][0].shape[1]
+    model = build_model(point, settings, n_features, int(data.info["classes"])).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=hyper["lr"], momentum=hyper["momentum"],
                                 weight_decay=hyper["l2"])
     history = []
 
     def end_epoch(epoch: int, trained: EpochStats, evaluated: dict[str, EpochStats]) -> bool:
         validation = evaluated["val"]
-        history.append({"epoch": epoch, "train_loss": trained.loss, "train_acc": trained.accuracy,
-                        "val_loss": validation.loss, "val_acc": validation.accuracy})
+        history.append({"epoch": epoch,
+                        "train_loss": trained.loss, "train_accuracy": trained.accuracy,
+                        "val_loss": validation.loss, "val_accuracy": validation.accuracy})
         return is_finite(trained.loss, validation.loss)
 
-    fit(model, optimizer, (X["train"], y["train"]), {"val": (X["val"], y["val"])},
-        epochs=hyper["epochs"], batch_size=hyper["batch_size"], generator=batch_generator(seed),
+    fit(model, optimizer, splits["train"], {"val": splits["val"]},
+        epochs=hyper["epochs"], batch_size=hyper["batch_size"], generator=generator,
         end_epoch=end_epoch)
     history = pd.DataFrame(history)
     last = history.iloc[-1]
     finished = len(history) == hyper["epochs"] and is_finite(last["train_loss"], last["val_loss"])
     metrics = _final_metrics(history, finished,
-                             evaluate(model, X["test"], y["test"]) if finished else None)
+                             evaluate(model, *splits["test"]) if finished else None)
     return RunResult(metrics=metrics, history=history, data=data_record(data))
 
 
@@ -150,16 +142,16 @@ def _final_metrics(history: pd.DataFrame, finished: bool, test) -> dict[str, Any
     lowest = history.loc[history["val_loss"].idxmin()] if finished else None
     metrics: dict[str, Any] = {
         key: float(last[key]) if finished else math.nan
-        for key in ("train_loss", "train_acc", "val_loss", "val_acc")
+        for key in ("train_loss", "train_accuracy", "val_loss", "val_accuracy")
     }
     metrics.update(
         test_loss=test.loss if finished else math.nan,
-        test_acc=test.accuracy if finished else math.nan,
+        test_accuracy=test.accuracy if finished else math.nan,
         val_loss_min=float(lowest["val_loss"]) if finished else math.nan,
         val_loss_min_epoch=int(lowest["epoch"]) if finished else math.nan,
         # final minus lowest validation loss: how far it rose after its best epoch
         val_loss_rise=float(last["val_loss"] - lowest["val_loss"]) if finished else math.nan,
-        val_acc_max=float(history["val_acc"].max()) if finished else math.nan,
+        val_accuracy_max=float(history["val_accuracy"].max()) if finished else math.nan,
         epochs_completed=int(last["epoch"]),
     )
     return metrics
@@ -178,7 +170,7 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
     ``records``) give the momentum comparison's epoch-by-epoch losses.
 
     Per comparison, mappings from the varied value's label (``"0.001"``, ``"64"``, ``"0.25"``,
-    ``"0.9"``) to the values over seeds: ``test_acc``, ``val_acc``, ``test_error`` and
+    ``"0.9"``) to the values over seeds: ``test_accuracy``, ``val_accuracy``, ``test_error`` and
     ``val_error`` (1 − accuracy: what an ``argmin`` claim picks the best from),
     ``runtime_seconds`` (where the records carry it).
     """
@@ -220,10 +212,10 @@ def _table(points: dict[str, str], variant_stats: dict[str, Any]) -> dict[str, A
         return {key: variant_stats[name][quantity] for key, name in points.items()}
 
     table: dict[str, Any] = {"variants": points}
-    for quantity in ("test_acc", "val_acc", "train_loss", "val_loss", "val_loss_min",
-                     "val_loss_rise", "val_acc_max"):
+    for quantity in ("test_accuracy", "val_accuracy", "train_loss", "val_loss", "val_loss_min",
+                     "val_loss_rise", "val_accuracy_max"):
         table[quantity] = by_label(quantity)
-    for error, accuracy in (("test_error", "test_acc"), ("val_error", "val_acc")):
+    for error, accuracy in (("test_error", "test_accuracy"), ("val_error", "val_accuracy")):
         table[error] = {key: over_seeds({int(seed): None if value is None else 1.0 - value
                                          for seed, value in values["per_seed"].items()})
                         for key, values in table[accuracy].items()}
@@ -242,7 +234,7 @@ def _best(table: dict[str, Any], error_key: str) -> dict[str, Any]:
 
 def _lowest_and_highest(table: dict[str, Any]) -> tuple[str, str]:
     """The labels of the smallest and the largest varied value (compared as numbers)."""
-    keys = sorted(table["test_acc"], key=float)
+    keys = sorted(table["test_accuracy"], key=float)
     return keys[0], keys[-1]
 
 

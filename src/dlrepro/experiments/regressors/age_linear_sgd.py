@@ -44,18 +44,12 @@ from torch.nn import functional as F
 
 from dlrepro.data.base import DataSet
 from dlrepro.experiments.regressors.preparation import (
-    Prepared,
+    RegressionSplits,
     best_reachable,
     in_both_units,
-    prepare,
+    split_and_scale,
 )
-from dlrepro.experiments.runs import (
-    batch_generator,
-    data_record,
-    is_finite,
-    make_deterministic,
-    seed_init,
-)
+from dlrepro.experiments.runs import data_record, is_finite, start_run
 from dlrepro.experiments.training import EpochStats, evaluate, fit, summed_squared_error
 from dlrepro.experiments.seed_stats import metric, over_seeds, range_over_seeds
 from dlrepro.results import RunResult, value_label
@@ -111,7 +105,7 @@ class Trace:
 
 def train(
     model: nn.Module,
-    data: Prepared,
+    data: RegressionSplits,
     lr: float,
     batch_size: int,
     checkpoints: list[int],
@@ -165,12 +159,11 @@ def run(
 
     Reads ``settings``: ``checkpoints``, ``val_fraction``, ``inputs``, ``targets``.
     """
-    make_deterministic(device)
-    prepared = prepare(data, settings, seed, device)
-    seed_init(seed)
+    prepared = split_and_scale(data, settings, seed, device)
+    generator = start_run(seed, device, flush_subnormals=False)
     model = build_model(prepared.X_train.shape[1]).to(device)
     checkpoints = sorted(int(epoch) for epoch in settings["checkpoints"])
-    trace = train(model, prepared, lr, int(batch_size), checkpoints, batch_generator(seed))
+    trace = train(model, prepared, lr, int(batch_size), checkpoints, generator)
 
     metrics: dict[str, Any] = {}
     for epoch in checkpoints:
@@ -233,7 +226,7 @@ def summarise(records: list[dict[str, Any]], histories: list[pd.DataFrame],
     runs_by_cell: dict[tuple[float, int], list[dict]] = defaultdict(list)
     for record in records:
         params = record["params"]
-        runs_by_cell[(float(params["lr"]), int(params["batch_size"]))].append(record)
+        runs_by_cell[(params["lr"], params["batch_size"])].append(record)
 
     table, grid = [], {}
     for (lr, batch_size), runs in sorted(runs_by_cell.items()):

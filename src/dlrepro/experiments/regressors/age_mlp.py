@@ -45,14 +45,12 @@ from torch import nn
 from torch.nn import functional as F
 
 from dlrepro.data.base import DataSet
-from dlrepro.experiments.regressors.preparation import best_reachable, in_both_units, prepare
-from dlrepro.experiments.runs import (
-    batch_generator,
-    data_record,
-    is_finite,
-    make_deterministic,
-    seed_init,
+from dlrepro.experiments.regressors.preparation import (
+    best_reachable,
+    in_both_units,
+    split_and_scale,
 )
+from dlrepro.experiments.runs import data_record, is_finite, start_run
 from dlrepro.experiments.seed_stats import metric, over_seeds, range_over_seeds
 from dlrepro.experiments.training import (
     EVAL_BATCH,
@@ -125,9 +123,8 @@ def run(settings: dict[str, Any], data: DataSet, seed: int, device: str = "cpu")
     """
     if int(settings["epochs"]) < 1:
         raise ValueError(f"age_mlp: epochs must be at least 1, got {settings['epochs']}")
-    make_deterministic(device)
-    prepared = prepare(data, settings, seed, device)
-    seed_init(seed)
+    prepared = split_and_scale(data, settings, seed, device)
+    generator = start_run(seed, device, flush_subnormals=False)
     model = build_model(prepared.X_train.shape[1], int(settings["hidden"])).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=float(settings["lr"]))
     # null: the whole training part in one batch, i.e. full-batch gradient descent
@@ -145,7 +142,7 @@ def run(settings: dict[str, Any], data: DataSet, seed: int, device: str = "cpu")
                 {"train": (prepared.X_train, prepared.y_train),
                  "val": (prepared.X_val, prepared.y_val)},
                 epochs=int(settings["epochs"]), batch_size=batch_size,
-                generator=batch_generator(seed), end_epoch=end_epoch, loss_fn=mse_loss,
+                generator=generator, end_epoch=end_epoch, loss_fn=mse_loss,
                 summed_loss=summed_squared_error)
     train_mse, val_mse = history[-1]["train_mse"], history[-1]["val_mse"]
 

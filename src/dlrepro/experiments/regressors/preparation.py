@@ -16,7 +16,8 @@ Preprocessing, fitted on the training part of the split only (never on validatio
   ``inputs: standardised``: per pixel (x − mean) / std; a constant pixel keeps std 1.
 - ``targets: raw``: ages in years, errors in years². ``targets: standardised``: (y − mean) / std
   (population std of the training part), errors in units of that variance. An MSE converts
-  exactly between the two: MSE_raw = std² · MSE_standardised (:meth:`Prepared.both_units`).
+  exactly between the two: MSE_raw = std² · MSE_standardised
+  (:meth:`RegressionSplits.both_units`).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def split_train_val(X: np.ndarray, y: np.ndarray, val_fraction: float, seed: int
 
 
 @dataclass
-class Prepared:
+class RegressionSplits:
     """A run's data as float32 tensors on its device, and how targets were scaled."""
 
     X_train: torch.Tensor
@@ -97,7 +98,8 @@ def scale_inputs(X_train: np.ndarray, *others: np.ndarray, mode: str) -> list[np
     return [((X - mean) / std).astype(np.float32) for X in (X_train, *others)]
 
 
-def prepare(data: DataSet, settings: dict[str, Any], seed: int, device: str) -> Prepared:
+def split_and_scale(data: DataSet, settings: dict[str, Any], seed: int,
+                    device: str) -> RegressionSplits:
     """Split, preprocess and move to ``device``. Reads ``val_fraction``, ``inputs``, ``targets``."""
     arrays = data.arrays
     X = arrays["X_train"].reshape(len(arrays["X_train"]), -1)
@@ -118,7 +120,7 @@ def prepare(data: DataSet, settings: dict[str, Any], seed: int, device: str) -> 
         values = (np.asarray(values, dtype=np.float64) - shift) / scale
         return torch.as_tensor(values, dtype=torch.float32, device=device)
 
-    return Prepared(
+    return RegressionSplits(
         X_train=inputs_tensor(X_tr), y_train=targets_tensor(y_tr),
         X_val=inputs_tensor(X_val), y_val=targets_tensor(y_val),
         X_test=inputs_tensor(X_test), y_test=targets_tensor(arrays["y_test"]),
