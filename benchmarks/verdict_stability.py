@@ -34,7 +34,7 @@ def run_claims(workdir: Path, configfiles: list[str], offset: int, cores: int) -
     run_snakemake(workdir, CLAIMS, "--cores", str(cores), "--configfile", *configfiles,
                   "--config", f"seed_offset={offset}")
     print(f"  seed_offset={offset}: {time.perf_counter() - started:.0f} s in {workdir}")
-    return json.loads((workdir / CLAIMS).read_text())
+    return json.loads((workdir / CLAIMS).read_text())["claims"]
 
 
 def inconclusive(claims: list[dict]) -> list[str]:
@@ -80,7 +80,7 @@ def main() -> int:
     args = parser.parse_args()
 
     if args.compare:
-        first, second = (json.loads(path.read_text()) for path in args.compare)
+        first, second = (json.loads(path.read_text())["claims"] for path in args.compare)
         return report(first, second, tuple(str(path) for path in args.compare))
 
     print(f"claims of {' + '.join(args.configfile)}, seeds as configured and shifted by "

@@ -123,9 +123,13 @@ def _utc(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
-def provenance(clock: Stopwatch, *, device: str, rule: str | None = None) -> dict[str, Any]:
+def provenance(clock: Stopwatch, *, device: str, code: dict[str, Any],
+               rule: str | None = None) -> dict[str, Any]:
+    """Where, when and by which code (``code``: the job's fingerprint, dlrepro.fingerprint) a
+    result was made."""
     record = {
         "commit": git_commit(),
+        "code": code,
         "versions": package_versions(),
         "device": device,
         "host": socket.gethostname(),

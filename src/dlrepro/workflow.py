@@ -16,9 +16,8 @@ from typing import Any
 from threadpoolctl import threadpool_limits
 
 from dlrepro.experiments.registry import experiment
-from dlrepro.provenance import Stopwatch, job_timing, provenance
+from dlrepro.provenance import Stopwatch, git_commit, provenance
 from dlrepro.results import (
-    ExperimentResults,
     RunResult,
     read_history,
     read_json,
@@ -61,6 +60,16 @@ def start_job(snakemake: Any) -> logging.Logger:
     return log
 
 
+def job_code(snakemake: Any) -> dict[str, Any]:
+    """The job's code fingerprint (its ``code`` param: ``total`` and a digest per module, see
+    :mod:`dlrepro.fingerprint`), which every result it writes records."""
+    code = getattr(snakemake.params, "code", None)
+    if not code:
+        raise ValueError(f"rule {snakemake.rule} has no `code` param: every job records the "
+                         "fingerprint of the code that made its results")
+    return {"total": code["total"], "modules": dict(code["modules"])}
+
+
 def settings_of(snakemake: Any) -> dict[str, Any]:
     """The rule's ``settings`` param (its experiment's config section) as a plain dict."""
     return dict(snakemake.params.settings)
@@ -86,7 +95,8 @@ def _save(
         params=params,
         seed=seed,
         result=result,
-        provenance=provenance(clock, device=device, rule=snakemake.rule),
+        provenance=provenance(clock, device=device, code=job_code(snakemake),
+                              rule=snakemake.rule),
     )
     save_run(record, metrics_path, result.history, history_path)
     log.info("%s/%s: %s in %.2f s", experiment, record["run"], record["status"], clock.seconds)
@@ -170,12 +180,17 @@ def record_runs(
 
 
 def summary_of_runs(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """The part of every summary.json that describes its runs: data, status, time, place."""
+    """The part of every summary.json that describes its runs: data, status, time, place, and
+    the code that made each (``code``: its fingerprint's total; ``run_code``: each total's
+    digests per module, so that a stale run can name the modules that changed)."""
     records = list(records)
     data = records[0]["data"] if records else {}
+    codes = {record["provenance"]["code"]["total"]: record["provenance"]["code"]["modules"]
+             for record in records}
     return {
         "experiment": records[0]["experiment"] if records else None,
         "data": data,
+        "run_code": codes,
         "runs": [
             {
                 "run": record["run"],
@@ -184,6 +199,7 @@ def summary_of_runs(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
                 "rule": record["provenance"].get("rule"),
                 "device": record["provenance"]["device"],
                 "runtime_seconds": record["provenance"]["runtime_seconds"],
+                "code": record["provenance"]["code"]["total"],
                 **{
                     key: record["provenance"][key]
                     for key in ("job_id", "job_started", "finished", "slurm_job_id", "slurm_nodes")
@@ -196,8 +212,10 @@ def summary_of_runs(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def write_summary(snakemake: Any, experiment_summary: dict[str, Any], records: list[dict]) -> None:
-    """summary.json: what describes the runs, then what the experiment measured."""
-    summary = {**summary_of_runs(records), **experiment_summary}
+    """summary.json: the code that made it, what describes the runs, then what the experiment
+    measured."""
+    summary = {"commit": git_commit(), "code": job_code(snakemake), **summary_of_runs(records),
+               **experiment_summary}
     write_json(snakemake.output.summary, summary)
     log.info("summary of %d runs written to %s", len(records), snakemake.output.summary)
 
@@ -219,38 +237,6 @@ def record_summary(snakemake: Any) -> None:
     histories = [read_history(path) for path in snakemake.input.histories]
     summary = module.summarise(records, histories, settings_of(snakemake))
     write_summary(snakemake, summary, own)
-
-
-def record_figure(snakemake: Any, script: str) -> None:
-    """Draw one figure of an experiment (rule ``figure``: wildcards ``experiment`` and
-    ``figure``) with ``dlrepro.figures.<experiment>.draw_<figure>``, save it as SVG and write
-    the provenance its caption shows in the report.
-
-    ``script`` is the calling script's ``__file__`` (Snakemake sets it to the real path).
-    """
-    from dlrepro.figures.style import save_figure
-
-    start_job(snakemake)
-    wildcards = dict(snakemake.wildcards)
-    module = import_module(experiment(wildcards["experiment"]).figure_module)
-    draw = getattr(module, f"draw_{wildcards['figure']}")
-    results = ExperimentResults.read(snakemake.input.summary, list(snakemake.input.metrics),
-                                     list(snakemake.input.histories))
-    with Stopwatch() as clock:
-        fig = draw(results)
-    meta = {
-        "rule": snakemake.rule,
-        "script": f"workflow/scripts/{Path(script).name}",
-        "params": wildcards,
-        "inputs": len(snakemake.input),
-        "caption": snakemake.params.caption,
-        "stand_in": results.stand_in,
-        "device": "cpu",
-        "runtime_seconds": round(clock.seconds, 4),
-        **job_timing(),
-    }
-    save_figure(fig, snakemake.output.svg, snakemake.output.meta, meta)
-    log.info("figure %s drawn in %.2f s", snakemake.output.svg, clock.seconds)
 
 
 def read_records(paths: Iterable[str]) -> list[dict[str, Any]]:

@@ -26,8 +26,8 @@ def test_compare_finds_the_flips_the_two_claims_files_show(quick_run, shifted_ru
         cwd=project_root, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     document = json.loads(as_json.read_text())
 
-    old = json.loads((quick_run / CLAIMS).read_text())
-    new = json.loads((shifted_run / CLAIMS).read_text())
+    old = json.loads((quick_run / CLAIMS).read_text())["claims"]
+    new = json.loads((shifted_run / CLAIMS).read_text())["claims"]
     expected = verdict_changes(old, new)
     assert document["flips"] == [change.claim_id for change in expected if change.flip]
     assert [row["id"] for row in document["verdict_changes"]] == [c.claim_id for c in expected]

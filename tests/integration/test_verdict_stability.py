@@ -28,8 +28,8 @@ def test_seed_offset_runs_every_experiment_on_other_seeds(quick_run, shifted_run
 
 
 def test_no_verdict_flips_between_reproduced_and_refuted(quick_run, shifted_run):
-    first = json.loads((quick_run / CLAIMS).read_text())
-    second = json.loads((shifted_run / CLAIMS).read_text())
+    first = json.loads((quick_run / CLAIMS).read_text())["claims"]
+    second = json.loads((shifted_run / CLAIMS).read_text())["claims"]
     assert [claim["id"] for claim in first] == [claim["id"] for claim in second]
     flips = [change for change in verdict_changes(first, second) if change.flip]
     assert not flips, f"verdicts that flipped with the seeds: {flips}"

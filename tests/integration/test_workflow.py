@@ -21,28 +21,12 @@ from quick_graph import (
     SNAKEMAKE,
     copy_project,
     metrics_without_provenance,
+    planned_jobs,
     set_quick,
     snakemake,
 )
 
 pytestmark = pytest.mark.workflow
-
-def planned_jobs(workdir: Path, *args: str) -> set[str]:
-    """The jobs a dry run would execute: their rules, a figure as ``figure:<experiment>_<name>``,
-    a summary as ``summary:<experiment>``."""
-    output = snakemake(workdir, "--dry-run", *args).stdout
-    jobs = set()
-    for rule, body in re.findall(r"^(?:local)?rule (\w+):\n((?:    .*\n)*)", output, re.MULTILINE):
-        wildcards = dict(re.findall(r"(\w+)=([^,\s]+)", re.search(r"wildcards: (.*)", body)[1])
-                         ) if "wildcards:" in body else {}
-        if rule == "figure":
-            jobs.add(f"figure:{wildcards['experiment']}_{wildcards['figure']}")
-        elif rule == "summary":
-            jobs.add(f"summary:{wildcards['experiment']}")
-        else:
-            jobs.add(rule)
-    return jobs
-
 
 def flatten_outline(items):
     for item in items:
@@ -109,9 +93,15 @@ def test_diverging_runs_are_results_not_crashes(quick_run):
     assert all("-lr1-" in run or "-lr10-" in run for run in diverged)
 
 
-def test_pdf_has_every_section(quick_run):
+@pytest.fixture(scope="module")
+def report_pdf(quick_run) -> tuple[PdfReader, str]:
+    """The quick report's PDF and its text (extracted once: it takes seconds per read)."""
     reader = PdfReader(quick_run / "results" / "report" / "report.pdf")
-    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    return reader, re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def test_pdf_has_every_section(report_pdf):
+    reader, text = report_pdf
     for heading in ("Claims and verdicts", "What ran, where, how long",
                     *(experiment.title for experiment in EXPERIMENTS)):
         assert heading in text
@@ -128,8 +118,8 @@ def test_figures_of_stand_in_data_say_so_in_their_metadata(quick_run):
 
 
 def test_claims_json_marks_stand_in_data_and_names_it(quick_run):
-    claims = {claim["id"]: claim
-              for claim in json.loads((quick_run / "results" / "claims" / "claims.json").read_text())}
+    document = json.loads((quick_run / "results" / "claims" / "claims.json").read_text())
+    claims = {claim["id"]: claim for claim in document["claims"]}
     faces = claims["age_mlp.test_loss"]
     assert faces["stand_in"] is True and faces["on_write_up_data"] is False
     assert faces["data"] == "the synthetic faces" and faces["verdict"] == "not comparable"
@@ -137,15 +127,13 @@ def test_claims_json_marks_stand_in_data_and_names_it(quick_run):
     assert analytic["stand_in"] is False and analytic["on_write_up_data"] is True
 
 
-def report_text(quick_run) -> tuple[str, str]:
-    html = (quick_run / "results" / "report" / "report.html").read_text()
-    reader = PdfReader(quick_run / "results" / "report" / "report.pdf")
-    pdf = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
-    return html, pdf
+@pytest.fixture(scope="module")
+def report_text(quick_run, report_pdf) -> tuple[str, str]:
+    return (quick_run / "results" / "report" / "report.html").read_text(), report_pdf[1]
 
 
-def test_the_report_counts_and_marks_verdicts_on_stand_in_data_apart(quick_run):
-    html, pdf = report_text(quick_run)
+def test_the_report_counts_and_marks_verdicts_on_stand_in_data_apart(report_text):
+    html, pdf = report_text
     for text in (html, pdf):
         assert "claims, measured on the synthetic faces instead" in text
         assert "claims, measured on their data or setting" in text
@@ -159,8 +147,8 @@ def test_the_report_counts_and_marks_verdicts_on_stand_in_data_apart(quick_run):
     assert "stand-in data on the synthetic faces" in group
 
 
-def test_the_report_ends_with_the_audit_linked_to_the_claims(quick_run):
-    html, pdf = report_text(quick_run)
+def test_the_report_ends_with_the_audit_linked_to_the_claims(report_text):
+    html, pdf = report_text
     assert 'href="#audit"' in html and 'id="audit"' in html
     audit = html.split('id="audit"')[1]
     assert 'href="#claim-batchnorm.better_accuracy"' in audit

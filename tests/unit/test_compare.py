@@ -96,6 +96,22 @@ def test_what_differs_in_how_they_ran(runs):
     assert provenance["versions"] == [] and provenance["data_sets"] == []
 
 
+def test_which_modules_of_each_experiment_ran_other_code(tmp_path):
+    code = {"total": "t1", "modules": {"dlrepro.results": "r1", "dlrepro.demo": "d1"}}
+    changed = {"total": "t2", "modules": {"dlrepro.results": "r1", "dlrepro.demo": "d2"}}
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    write_json(old, report_data({**OLD, "code": code, "run_code": {"t1": code["modules"]}},
+                                experiments=("demo", "same")))
+    same = report_data({**NEW, "code": code, "run_code": {"t1": code["modules"]}})
+    document = report_data({**NEW, "code": changed, "run_code": {"t2": changed["modules"]}},
+                           experiments=("demo",))
+    document["experiments"]["same"] = same["experiments"]["demo"]
+    write_json(new, document)
+    rows = compare(load_run(old), load_run(new))["code"]
+    assert rows == [{"experiment": "demo", "differs": True, "modules": ["dlrepro.demo"]},
+                    {"experiment": "same", "differs": False, "modules": []}]
+
+
 def test_runs_of_different_experiment_sets_compare_what_both_have(tmp_path):
     old, new = tmp_path / "old.json", tmp_path / "new.json"
     write_json(old, report_data(OLD, experiments=("demo", "gone")))

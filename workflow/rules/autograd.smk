@@ -8,6 +8,7 @@ rule activations_run:
         history="results/activations/main/history.csv",
         summary="results/activations/summary.json",
     params:
+        code=run_code("activations"),
         settings=experiment_settings("activations"),
     log:
         "logs/activations/main.log",
@@ -25,6 +26,7 @@ rule compgraph_run:
         metrics="results/compgraph/main/metrics.json",
         summary="results/compgraph/summary.json",
     params:
+        code=run_code("compgraph"),
         settings=experiment_settings("compgraph"),
     log:
         "logs/compgraph/main.log",
@@ -42,6 +44,7 @@ rule param_count_run:
         metrics="results/param_count/main/metrics.json",
         summary="results/param_count/summary.json",
     params:
+        code=run_code("param_count"),
         settings=experiment_settings("param_count"),
     log:
         "logs/param_count/main.log",

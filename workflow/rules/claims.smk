@@ -14,6 +14,7 @@ rule evaluate_claims:
     output:
         claims="results/claims/claims.json",
     params:
+        code=code_of("evaluate_claims.py"),
         confidence=lookup(dpath="verdicts/confidence", within=config),
     log:
         "logs/claims/evaluate.log",

@@ -14,6 +14,7 @@ rule batchnorm_runs:
     output:
         **run_outputs(BATCHNORM_RUN, BATCHNORM_RUNS),
     params:
+        code=run_code("batchnorm"),
         settings=experiment_settings("batchnorm", grid=("lrs", "seeds")),
         runs=with_seed(BATCHNORM_RUNS),
     log:
@@ -41,6 +42,7 @@ rule lr_schedule_runs:
     output:
         **run_outputs(LR_SCHEDULE_RUN, LR_SCHEDULE_RUNS),
     params:
+        code=run_code("lr_schedule"),
         settings=experiment_settings("lr_schedule", grid=("seeds",)),
         network=experiment_settings("batchnorm", grid=("lrs", "seeds", "epochs")),
         runs=with_seed(LR_SCHEDULE_RUNS),

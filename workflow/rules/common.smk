@@ -10,6 +10,7 @@ from dlrepro.data import PROVIDERS as DATA_SETS, provider
 from dlrepro.experiments.classifiers.lr_schedule import schedule_runs
 from dlrepro.experiments.ist.variants import variants as ist_torch_variant_names
 from dlrepro.experiments.registry import EXPERIMENTS, FIGURE_NAME, experiment as registered
+from dlrepro.fingerprint import job_fingerprint
 from dlrepro.provenance import local_gpu_count
 from dlrepro.results import value_label
 
@@ -24,6 +25,49 @@ ENVIRONMENT = "../../environment.yml"
 with open(CLAIMS_FILE) as handle:
     CLAIMS = yaml.safe_load(handle)
 validate(CLAIMS, "../schemas/claims.schema.yaml")
+
+
+SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
+
+
+def code_of(script, *by_name, shows_registry_texts=False):
+    """The ``code`` param of a job that runs ``script`` (in workflow/scripts) and loads the
+    ``dlrepro`` modules ``by_name`` by name: its fingerprint (dlrepro.fingerprint), so that a
+    change to the code it runs reruns it and what follows, and no other change does. The
+    rendering jobs also follow the registry's titles (``shows_registry_texts``)."""
+    fingerprint = job_fingerprint(SCRIPTS / script, by_name,
+                                  shows_registry_texts=shows_registry_texts)
+    return fingerprint.as_dict()
+
+
+def run_code(experiment):
+    """The ``code`` of an experiment's run jobs: its run script and its module."""
+    runs = f"{experiment}_runs.py"
+    script = runs if (SCRIPTS / runs).is_file() else f"{experiment}_run.py"
+    return code_of(script, registered(experiment).module)
+
+
+def summary_code(experiment):
+    """The ``code`` of the job that writes an experiment's summary.json."""
+    if writes_own_summary(experiment):
+        return run_code(experiment)
+    return code_of("summary.py", registered(experiment).module)
+
+
+def figure_code(experiment):
+    """The ``code`` of the figure jobs of an experiment: figure.py and its figure module."""
+    return code_of("figure.py", registered(experiment).figure_module)
+
+
+def expected_code():
+    """The fingerprint this tree gives every job whose results the report rests on, for
+    report_data to refuse results made by other code (dlrepro.stale)."""
+    return {
+        "runs": {e.id: run_code(e.id) for e in EXPERIMENTS},
+        "summaries": {e.id: summary_code(e.id) for e in EXPERIMENTS},
+        "figures": {e.id: figure_code(e.id) for e in EXPERIMENTS if e.figures},
+        "claims": code_of("evaluate_claims.py"),
+    }
 
 
 def experiment_settings(experiment, grid=()):
@@ -92,7 +136,7 @@ def grid(**values):
 
 
 def run_rule(experiment):
-    """The rule that makes an experiment's runs: ``<id>_runs`` (a job for all runs, or for all
+    """The rule that makes an experiment's runs, ``<id>_runs`` (a job for all runs, or for all
     runs of one seed) or ``<id>_run`` (a job per run, or the single run)."""
     for name in (f"{experiment}_runs", f"{experiment}_run"):
         if rules.has(name):

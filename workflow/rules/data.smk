@@ -12,6 +12,7 @@ rule prepare_data:
         data="resources/{dataset}/data.npz",
         info="resources/{dataset}/info.json",
     params:
+        code=lambda wildcards: code_of("prepare_data.py", f"dlrepro.data.{wildcards.dataset}"),
         settings=lookup(dpath="datasets/{dataset}", within=config),
         strict=lookup(dpath="datasets/strict", within=config),
     log:

@@ -8,6 +8,7 @@ rule gd_plateau_runs:
     output:
         **run_outputs("results/gd_plateau/{name}", GD_PLATEAU_RUNS),
     params:
+        code=run_code("gd_plateau"),
         settings=experiment_settings("gd_plateau"),
         runs=GD_PLATEAU_RUNS,
     log:
@@ -29,6 +30,7 @@ rule gd_illcond_run:
         history="results/gd_illcond/main/history.csv",
         summary="results/gd_illcond/summary.json",
     params:
+        code=run_code("gd_illcond"),
         settings=experiment_settings("gd_illcond"),
     log:
         "logs/gd_illcond/main.log",
@@ -48,6 +50,7 @@ rule gd_abs32_runs:
     output:
         **run_outputs("results/gd_abs32/lr{lr}", GD_ABS32_RUNS),
     params:
+        code=run_code("gd_abs32"),
         settings=experiment_settings("gd_abs32", grid=("lrs",)),
         runs=GD_ABS32_RUNS,
     log:
@@ -67,6 +70,7 @@ rule gd_onestep_max_run:
         history="results/gd_onestep_max/main/history.csv",
         summary="results/gd_onestep_max/summary.json",
     params:
+        code=run_code("gd_onestep_max"),
         settings=experiment_settings("gd_onestep_max"),
     log:
         "logs/gd_onestep_max/main.log",

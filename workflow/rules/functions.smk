@@ -8,6 +8,7 @@ rule opt_f1f2_runs:
     output:
         **run_outputs("results/opt_f1f2/{function}-{optimizer}", OPT_F1F2_RUNS),
     params:
+        code=run_code("opt_f1f2"),
         settings=experiment_settings("opt_f1f2"),
         runs=OPT_F1F2_RUNS,
     log:
@@ -29,6 +30,7 @@ rule sgd_mean_runs:
     output:
         **run_outputs("results/sgd_mean/lr{lr}-seed{seed}", SGD_MEAN_RUNS),
     params:
+        code=run_code("sgd_mean"),
         settings=experiment_settings("sgd_mean", grid=("lrs", "seeds")),
         runs=with_seed(SGD_MEAN_RUNS),
     log:
@@ -51,6 +53,7 @@ rule adam_escape_run:
         history="results/adam_escape/main/history.csv",
         summary="results/adam_escape/summary.json",
     params:
+        code=run_code("adam_escape"),
         settings=experiment_settings("adam_escape"),
     log:
         "logs/adam_escape/main.log",

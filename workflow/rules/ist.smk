@@ -14,6 +14,7 @@ rule ist_linear_runs:
     output:
         **run_outputs("results/ist_linear/{model}-seed{seed}", IST_LINEAR_RUNS),
     params:
+        code=run_code("ist_linear"),
         settings=experiment_settings("ist_linear", grid=("seeds",)),
         runs=with_seed(IST_LINEAR_RUNS),
     log:
@@ -37,6 +38,7 @@ rule ist_mlp_numpy_run:
         metrics="results/ist_mlp_numpy/seed{seed}/metrics.json",
         history="results/ist_mlp_numpy/seed{seed}/history.csv",
     params:
+        code=run_code("ist_mlp_numpy"),
         settings=experiment_settings("ist_mlp_numpy", grid=("seeds",)),
     log:
         "logs/ist_mlp_numpy/seed{seed}.log",
@@ -61,6 +63,7 @@ rule ist_torch_runs:
     output:
         **run_outputs("results/ist_torch/{variant}-seed{seed}", IST_TORCH_RUNS),
     params:
+        code=run_code("ist_torch"),
         settings=experiment_settings(
             "ist_torch",
             grid=("lrs", "batch_sizes", "dropouts", "momentum_batch_size", "momentums", "seeds"),
@@ -85,6 +88,7 @@ rule ist_quadratic_run:
         metrics="results/ist_quadratic/seed{seed}/metrics.json",
         history="results/ist_quadratic/seed{seed}/history.csv",
     params:
+        code=run_code("ist_quadratic"),
         settings=experiment_settings("ist_quadratic", grid=("seeds",)),
     log:
         "logs/ist_quadratic/seed{seed}.log",

@@ -10,6 +10,7 @@ rule age_mlp_run:
         metrics="results/age_mlp/seed{seed}/metrics.json",
         history="results/age_mlp/seed{seed}/history.csv",
     params:
+        code=run_code("age_mlp"),
         settings=experiment_settings("age_mlp", grid=("seeds",)),
     log:
         "logs/age_mlp/seed{seed}.log",
@@ -38,6 +39,7 @@ rule age_linear_sgd_runs:
     output:
         **run_outputs(AGE_LINEAR_SGD_RUN, AGE_LINEAR_SGD_RUNS),
     params:
+        code=run_code("age_linear_sgd"),
         settings=experiment_settings(
             "age_linear_sgd", grid=("lrs", "divergence_lrs", "batch_sizes", "seeds")
         ),

@@ -23,6 +23,7 @@ rule figure:
         ),
         meta="results/figures/{experiment}_{figure}.json",
     params:
+        code=lambda wildcards: figure_code(wildcards.experiment),
         caption=figure_caption,
     log:
         "logs/figures/{experiment}_{figure}.log",
@@ -47,6 +48,11 @@ rule report_data:
     output:
         data="results/report/report-data.json",
     params:
+        code=code_of("report_data.py"),
+        # the fingerprint of every job the report rests on: results made by other code are
+        # refused (or, with report.allow_stale, listed in a banner)
+        expected_code=lambda wildcards: expected_code(),
+        allow_stale=lookup(dpath="report/allow_stale", within=config),
         config=config,
         configfiles=[os.path.relpath(path) for path in workflow.configfiles],
         # --cores of a local run, for the parallel efficiency the report states (a function:
@@ -70,6 +76,7 @@ rule render_html:
     output:
         html="results/report/report.html",
     params:
+        code=code_of("render_report.py", shows_registry_texts=True),
         medium="screen",
     log:
         "logs/report/render_html.log",
@@ -85,6 +92,7 @@ use rule render_html as render_pdf with:
     output:
         pdf="results/report/report.pdf",
     params:
+        code=code_of("render_report.py", shows_registry_texts=True),
         medium="print",
     log:
         "logs/report/render_pdf.log",

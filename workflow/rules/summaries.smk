@@ -13,6 +13,7 @@ rule summary:
     output:
         summary="results/{experiment}/summary.json",
     params:
+        code=lambda wildcards: summary_code(wildcards.experiment),
         settings=lookup(dpath="{experiment}", within=config),
     log:
         "logs/{experiment}/summary.log",

@@ -1,4 +1,4 @@
 """One figure of an experiment: dlrepro.figures.<experiment>.draw_<figure> on its results."""
-from dlrepro.workflow import record_figure
+from dlrepro.figures.record import record_figure
 
 record_figure(snakemake, __file__)

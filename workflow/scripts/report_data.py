@@ -1,7 +1,7 @@
 """Gather summaries, claims, figures and run facts into report-data.json."""
 from dlrepro.report.collect import build_report_data
 from dlrepro.results import write_json
-from dlrepro.workflow import start_job
+from dlrepro.workflow import job_code, start_job
 
 start_job(snakemake)
 summaries = {
@@ -19,5 +19,8 @@ write_json(
         claims_path=snakemake.input.claims,
         figure_meta_paths=list(snakemake.input.figure_meta),
         audit_path=snakemake.input.audit,
+        expected_code=snakemake.params.expected_code,
+        code=job_code(snakemake),
+        allow_stale=snakemake.params.allow_stale,
     ),
 )

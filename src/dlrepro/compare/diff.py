@@ -18,6 +18,7 @@ from typing import Any
 
 from dlrepro.claims import DEFAULT_CONFIDENCE, is_over_seeds, per_seed
 from dlrepro.compare.load import Run
+from dlrepro.fingerprint import changed_modules
 from dlrepro.results import flatten
 from dlrepro.seed_intervals import difference
 from dlrepro.verdict_changes import verdict_changes
@@ -174,6 +175,30 @@ def runtime_rows(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[st
     return rows
 
 
+def _code_modules(summary: Mapping[str, Any]) -> dict[str, str]:
+    """Every module digest the code of an experiment's runs and summary recorded (a module
+    with two digests, from runs made by different code, keeps both)."""
+    modules: dict[str, set[str]] = {}
+    for code in [summary.get("code", {}).get("modules", {}),
+                 *summary.get("run_code", {}).values()]:
+        for name, value in code.items():
+            modules.setdefault(name, set()).add(value)
+    return {name: ",".join(sorted(values)) for name, values in modules.items()}
+
+
+def code_rows(old: Mapping[str, Any], new: Mapping[str, Any],
+              experiments: list[str]) -> list[dict[str, Any]]:
+    """Per experiment, whether the code of its runs and summary differed between the two runs,
+    and in which modules (their digests, dlrepro.fingerprint)."""
+    rows = []
+    for experiment in experiments:
+        before = _code_modules(old["experiments"][experiment])
+        after = _code_modules(new["experiments"][experiment])
+        modules = changed_modules(before, after)
+        rows.append({"experiment": experiment, "differs": bool(modules), "modules": modules})
+    return rows
+
+
 def compare(old: Run, new: Run, confidence: float = DEFAULT_CONFIDENCE) -> dict[str, Any]:
     """The whole comparison as one document: what the page shows, and what --json writes."""
     old_experiments, new_experiments = set(old.data["experiments"]), set(new.data["experiments"])
@@ -190,6 +215,7 @@ def compare(old: Run, new: Run, confidence: float = DEFAULT_CONFIDENCE) -> dict[
         "only_old": sorted(old_experiments - new_experiments),
         "only_new": sorted(new_experiments - old_experiments),
         "provenance": provenance(old.data, new.data),
+        "code": code_rows(old.data, new.data, both),
         "flips": [change.claim_id for change in changes if change.flip],
         "verdict_changes": [row for row in claims if row["changed"]],
         "claims": claims,

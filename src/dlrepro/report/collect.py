@@ -10,13 +10,16 @@ from typing import Any
 from dlrepro.audit import read_audit
 from dlrepro.provenance import git_commit, hardware, package_versions
 from dlrepro.results import read_json
+from dlrepro.stale import StaleResults, stale_results
 
 #: The shape of report-data.json. 2: seeded claims carry ``evidence`` (effect, interval, n),
 #: summaries keep values over seeds with ``per_seed``. 3: claims carry ``quote``, ``scope``,
 #: ``data`` and ``on_write_up_data``, summaries keep config and write-up numbers under
-#: ``constants``, and ``audit`` lists the write-ups' checkable statements. Readers refuse
-#: another format by name.
-REPORT_FORMAT = 3
+#: ``constants``, and ``audit`` lists the write-ups' checkable statements. 4: every summary,
+#: figure and the claims record the code that made them (``code``, dlrepro.fingerprint), and
+#: ``run`` says whether all of it is this tree's (``code_check``). Readers refuse another
+#: format by name.
+REPORT_FORMAT = 4
 
 
 def runtimes(summaries: dict[str, dict], figures: dict[str, dict]) -> list[dict[str, Any]]:
@@ -88,9 +91,19 @@ def build_report_data(
     claims_path: str,
     figure_meta_paths: list[str],
     audit_path: str,
+    expected_code: dict[str, Any],
+    code: dict[str, Any],
+    allow_stale: bool = False,
 ) -> dict[str, Any]:
+    """Everything the report shows. Refuses (:class:`dlrepro.stale.StaleResults`) results that
+    the code in the tree did not make, naming each, unless ``allow_stale``: then the report
+    lists them in ``run.code_check``, which it opens with."""
     summaries = {experiment: read_json(path) for experiment, path in summary_paths.items()}
     figures = {Path(path).stem: read_json(path) for path in figure_meta_paths}
+    claims = read_json(claims_path)
+    stale, checked = stale_results(expected_code, summaries, figures, claims)
+    if stale and not allow_stale:
+        raise StaleResults(stale)
     return {
         "format": REPORT_FORMAT,
         "run": {
@@ -99,6 +112,9 @@ def build_report_data(
             "configfiles": configfiles,
             "config": config,
             "commit": git_commit(),
+            "code": code,
+            "claims_code": claims["code"],
+            "code_check": {"checked": checked, "stale": [vars(result) for result in stale]},
             "versions": package_versions(),
             "hardware": hardware(),
             "runtimes": runtimes(summaries, figures),
@@ -106,7 +122,7 @@ def build_report_data(
             "cluster_jobs": cluster_jobs(summaries),
         },
         "experiments": summaries,
-        "claims": read_json(claims_path),
+        "claims": claims["claims"],
         "figures": figures,
         "audit": read_audit(audit_path),
     }
