@@ -17,11 +17,9 @@ Prints:
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
 import subprocess
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -29,7 +27,7 @@ from pathlib import Path
 from dlrepro import fingerprint
 from dlrepro.data import PROVIDERS
 from dlrepro.experiments.registry import EXPERIMENTS
-from dlrepro.sandbox import SNAKEMAKE, copy_project
+from dlrepro.sandbox import SNAKEMAKE, copy_project, tree_at
 
 PROJECT = Path(__file__).resolve().parents[1]
 SCRIPTS = PROJECT / "workflow" / "scripts"
@@ -76,14 +74,6 @@ def dry_run_seconds(project: Path, repeat: int) -> float:
     return statistics.median(times)
 
 
-def checkout(revision: str, target: Path) -> Path:
-    archive = subprocess.run(["git", "archive", revision], cwd=PROJECT, check=True,
-                             capture_output=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
-    return target
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reference", help="git revision to time the same dry run at")
@@ -96,7 +86,8 @@ def main() -> None:
     print(f"snakemake -n --forceall, homework graph: {ours:.2f} s (median of {args.repeat})")
     if args.reference:
         with tempfile.TemporaryDirectory() as folder:
-            reference = dry_run_seconds(checkout(args.reference, Path(folder)), args.repeat)
+            tree = tree_at(PROJECT, args.reference, Path(folder))
+            reference = dry_run_seconds(tree, args.repeat)
         print(f"  at {args.reference}: {reference:.2f} s; fingerprinting adds "
               f"{ours - reference:+.2f} s")
 

@@ -23,18 +23,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import os
 import re
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from dlrepro.sandbox import SNAKEMAKE, copy_project
+from dlrepro.sandbox import SNAKEMAKE, copy_project, tree_at
 
 PROJECT = Path(__file__).resolve().parents[1]
 TIMESTAMP = re.compile(r"^\[(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4})\]$")
@@ -79,15 +77,6 @@ def job_seconds(log: str) -> dict[int, float]:
     return seconds
 
 
-def reference_tree(revision: str, target: Path) -> Path:
-    """The project's files as of git ``revision``, its own ``src`` included."""
-    archive = subprocess.run(["git", "archive", revision], cwd=PROJECT, capture_output=True,
-                             check=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
-    return target
-
-
 def time_graph(tree: str, workdir: Path, cores: int, config_args: list[str],
                env: dict[str, str]) -> GraphRun:
     start = time.monotonic()
@@ -122,7 +111,7 @@ def main() -> None:
                 if revision is None:
                     copy_project(PROJECT, workdir)
                 else:
-                    reference_tree(revision, workdir)
+                    tree_at(PROJECT, revision, workdir)
                     env["PYTHONPATH"] = str(workdir / "src")
                 print(f"{name}, --cores {cores} ...", file=sys.stderr, flush=True)
                 runs.append(time_graph(name, workdir, cores, config_args, env))

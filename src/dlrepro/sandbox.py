@@ -3,9 +3,11 @@ touching the project's own results (tests, benchmarks, stability runs)."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 #: What the workflow needs besides the installed ``dlrepro`` package.
@@ -22,6 +24,16 @@ def copy_project(root: Path, target: Path) -> Path:
             shutil.copytree(source, target / name)
         else:
             shutil.copy2(source, target / name)
+    return target
+
+
+def tree_at(root: Path, revision: str, target: Path) -> Path:
+    """The project's files as of git ``revision`` (its own ``src`` included) in ``target``: the
+    reference a benchmark times against in the same call."""
+    archive = subprocess.run(["git", "archive", revision], cwd=root, capture_output=True,
+                             check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
     return target
 
 

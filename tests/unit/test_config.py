@@ -145,6 +145,14 @@ def test_a_registered_experiment_without_a_section_is_named(homework, schema):
         check_consistency(config)
 
 
+def test_allow_stale_is_a_switch_off_by_default(homework, schema):
+    validated = {**homework, "report": {"title": "t"}}
+    validate(validated, schema)
+    assert validated["report"]["allow_stale"] is False
+    with pytest.raises(WorkflowError, match="allow_stale"):
+        validate({**homework, "report": {"title": "t", "allow_stale": "yes"}}, schema)
+
+
 def test_training_gpus_is_auto_or_a_count(homework, schema):
     for value in ("auto", 0, 1):
         validate({**homework, "training_gpus": value}, schema)
