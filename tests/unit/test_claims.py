@@ -201,6 +201,15 @@ def test_seeded_checks_give_the_four_verdicts(check, verdict):
     assert evaluate(seeded(check), SEEDED)["verdict"] == verdict
 
 
+def test_seeded_evidence_names_the_quantity_the_report_shows_it_in():
+    accuracy = {**SEEDED, "final_test_accuracy": SEEDED["acc"]}
+    check = {"op": "greater", "left": ["final_test_accuracy", "a"],
+             "right": ["final_test_accuracy", "b"]}
+    assert evaluate(seeded(check), accuracy)["evidence"]["quantity"] == "accuracy"
+    unnamed = {"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}
+    assert "quantity" not in evaluate(seeded(unnamed), SEEDED)["evidence"]
+
+
 def test_seeded_claim_on_stand_in_data_is_not_comparable_but_keeps_its_evidence():
     check = {"op": "greater", "left": ["acc", "a"], "right": ["acc", "b"]}
     stand_in = {**SEEDED, "data": {"name": "digits", "stand_in": True}}
