@@ -78,7 +78,15 @@ def logical_lines(source: str) -> list[tuple[int, list[str]]]:
 def normalised_tokens(source: str) -> list[str]:
     """The tokens of :func:`logical_lines`, each line ended by its depth (indentation is
     meaning)."""
-    return [item for depth, line in logical_lines(source) for item in (*line, f"\n{depth}")]
+    return _flat(logical_lines(source))
+
+
+def _flat(lines: list[tuple[int, list[str]]]) -> list[str]:
+    return [item for depth, line in lines for item in (*line, f"\n{depth}")]
+
+
+def _lines_digest(lines: list[tuple[int, list[str]]]) -> str:
+    return digest("\x1f".join(_flat(lines)))
 
 
 def _closes(tok: tokenize.TokenInfo, start: tuple[int, int], lines: list[str]) -> bool:
@@ -105,7 +113,7 @@ def digest(text: str) -> str:
 
 def source_digest(source: str) -> str:
     """The digest of Python source, blind to comments, docstrings and layout."""
-    return digest("\x1f".join(normalised_tokens(source)))
+    return _lines_digest(logical_lines(source))
 
 
 def _imports(lines: list[tuple[int, list[str]]]) -> list[tuple[int, str, list[str]]]:
@@ -136,8 +144,7 @@ class _Analysis:
 def _analyse(path: Path) -> _Analysis:
     """A source file's digest and import statements, read and tokenized once."""
     lines = logical_lines(_source(path))
-    tokens = [item for depth, line in lines for item in (*line, f"\n{depth}")]
-    return _Analysis(digest("\x1f".join(tokens)),
+    return _Analysis(_lines_digest(lines),
                      tuple((level, module, tuple(names)) for level, module, names
                            in _imports(lines)))
 
@@ -244,7 +251,7 @@ def job_fingerprint(script: str | Path, by_name: Iterable[str] = (), *,
     also depends on the registry's titles, sources and notes."""
     modules: dict[str, str] = {}
     if shows_registry_texts:
-        modules[REGISTRY_TEXTS] = source_digest(_source(module_path(REGISTRY)))
+        modules[REGISTRY_TEXTS] = _analyse(module_path(REGISTRY)).digest
     imported = set(by_name)
     if script:
         analysis = _analyse(Path(script).resolve())
